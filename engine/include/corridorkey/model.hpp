@@ -1,0 +1,101 @@
+// GreenFormer: Hiera backbone (4-channel patch embed), two multi-scale decoder heads and the
+// dilated CNN refiner, written with ATen operators so that the maths is the reference's to
+// float32 round-off. Parameters carry the reference state dict's names.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include "corridorkey/checkpoint.hpp"
+
+namespace corridorkey {
+
+/// The architecture. The defaults are CorridorKey v1.0 (Hiera base-plus, trained at 2048 px).
+struct ModelConfig {
+  int in_channels = 4;
+  int embed_dim = 112;
+  int num_heads = 2;
+  std::vector<int> stages{2, 3, 16, 3};
+  int train_img_size = 2048;  ///< pos_embed holds (train_img_size/4)^2 tokens
+  bool use_refiner = true;
+  int q_pool = 3;             ///< stage ends that pool queries (2x2)
+  int mask_unit = 8;          ///< mask units of 8x8 tokens
+  std::vector<bool> mask_unit_attn{true, true, false, false};
+  double mlp_ratio = 4.0;
+  int decoder_dim = 256;
+  int refiner_hidden = 64;
+
+  /// Reads the sidecar/metadata JSON schema (see shared/fixtures/tiny/config.json); unknown keys are
+  /// ignored, wrong types are a ModelError naming the key and `source`.
+  static ModelConfig from_json_text(const std::string& text, const std::string& source);
+  /// Infers what shapes can tell (embed dim, stages, training grid, refiner); heads are not
+  /// visible in shapes and follow Hiera base-plus (head width 56) unless that does not divide.
+  static ModelConfig infer(const std::map<std::string, at::Tensor>& tensors, const std::string& source);
+  /// The architecture for a checkpoint: config.json beside it, else "corridorkey.config" in its
+  /// metadata, else inferred from the tensors. `origin` tells which one was used.
+  static ModelConfig resolve(const StateDict& state, std::string* origin = nullptr);
+
+  std::string to_json() const;
+  std::string describe() const;  ///< "Hiera embed 112, heads 2, stages 2-3-16-3, trained at 2048 px ..."
+  std::vector<int> channels() const;  ///< feature channels per stage (112, 224, 448, 896)
+  /// Every parameter the model needs at `img_size` with its shape (pos_embed sized for img_size).
+  std::map<std::string, std::vector<std::int64_t>> parameter_shapes(int img_size) const;
+};
+
+struct ModelOptions {
+  int img_size = 2048;                        ///< any multiple of 32
+  at::ScalarType precision = at::kFloat;      ///< kFloat, kHalf or kBFloat16
+  c10::Device device = c10::Device(c10::kCPU);
+  bool allow_backbone_only = false;           ///< run without refiner weights when they are absent
+};
+
+/// Parses "float32|fp32|float16|fp16|half|bfloat16|bf16".
+at::ScalarType parse_precision(const std::string& name);
+std::string precision_name(at::ScalarType type);
+
+struct ModelOutput {
+  at::Tensor alpha;                  ///< [B,1,S,S] after the refiner and the sigmoid
+  at::Tensor fg;                     ///< [B,3,S,S]
+  std::vector<at::Tensor> features;  ///< Hiera stage outputs [B,C,h,w] (only when asked for)
+};
+
+class GreenFormer {
+ public:
+  /// Builds the network from a state dict: missing keys are a ModelError listing them, unexpected
+  /// keys a warning listing them, shape mismatches a ModelError, except pos_embed, which is resized
+  /// (bicubic, align_corners=false) from the checkpoint's grid to img_size/4.
+  static GreenFormer load(const StateDict& state, const ModelConfig& config, const ModelOptions& options);
+
+  /// x: [B,4,S,S] normalised RGB + hint. `refiner_scale` multiplies the refiner's delta logits.
+  ModelOutput forward(const at::Tensor& x, double refiner_scale = 1.0, bool keep_features = false) const;
+
+  const ModelConfig& config() const { return config_; }
+  const ModelOptions& options() const { return options_; }
+  bool has_refiner() const { return has_refiner_; }
+  bool pos_embed_resized() const { return pos_embed_resized_; }
+  /// Multiply-accumulate FLOPs (x2) of one forward pass at img_size, for benchmarks.
+  double flops_per_frame() const;
+
+ private:
+  at::Tensor w(const std::string& name) const;
+  at::Tensor encoder_block(const at::Tensor& x, int index, int dim, int dim_out, int heads, int q_stride,
+                           int window, bool mask_unit_attn) const;
+  std::vector<at::Tensor> encoder(const at::Tensor& x) const;
+  at::Tensor decoder(const std::string& prefix, const std::vector<at::Tensor>& features) const;
+  at::Tensor refiner(const at::Tensor& input) const;
+
+  ModelConfig config_;
+  ModelOptions options_;
+  std::map<std::string, at::Tensor> weights_;
+  bool has_refiner_ = false;
+  bool pos_embed_resized_ = false;
+};
+
+}  // namespace corridorkey

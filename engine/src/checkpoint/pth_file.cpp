@@ -1,0 +1,118 @@
+#include <ATen/ATen.h>
+
+#include "corridorkey/checkpoint.hpp"
+#include "corridorkey/errors.hpp"
+#include "corridorkey/logging.hpp"
+#include "corridorkey/zip_archive.hpp"
+#include "tensor_view.hpp"
+
+namespace corridorkey {
+
+// The zip index plus the archive's top-level folder ("archive/", "CorridorKey/", ...), and the
+// storages materialised so far, so that views of one storage share it as in PyTorch.
+struct PthArchive {
+  ZipArchive zip;
+  std::string prefix;
+  mutable std::map<std::string, at::Tensor> storages;
+};
+
+namespace {
+
+[[noreturn]] void refuse_legacy(const std::filesystem::path& path) {
+  throw CheckpointError(
+      "'" + path.string() +
+      "' uses PyTorch's legacy (pre-1.6) non-zip serialisation, which cannot be read safely. Re-save it "
+      "with a current PyTorch: torch.save(torch.load(path, weights_only=True), 'new.pth'), then convert it "
+      "with scripts/convert_pth_to_safetensors.");
+}
+
+std::string find_prefix(const ZipArchive& zip, const std::filesystem::path& path) {
+  std::string prefix;
+  for (const auto& [name, _] : zip.records()) {
+    const auto slash = name.find('/');
+    if (slash != std::string::npos && name.substr(slash) == "/data.pkl") {
+      if (!prefix.empty()) {
+        throw CheckpointError("'" + path.string() + "' holds more than one data.pkl; it is not a torch.save file");
+      }
+      prefix = name.substr(0, slash + 1);
+    }
+  }
+  if (prefix.empty()) {
+    throw CheckpointError("'" + path.string() + "' is a zip file without <folder>/data.pkl; it is not a torch.save checkpoint");
+  }
+  return prefix;
+}
+
+void flatten_into(const pickle::Value& v, const std::string& path, int depth,
+                  std::vector<std::pair<std::string, const pickle::Value*>>& out) {
+  using pickle::Kind;
+  if (depth > pickle::kMaxNesting) {
+    throw CheckpointError("checkpoint object nests deeper than " + std::to_string(pickle::kMaxNesting) +
+                          " levels (cyclic or hostile pickle)");
+  }
+  auto child = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
+  if (v.kind == Kind::Dict) {
+    for (const auto& [k, val] : v.dict) {
+      const std::string key = (k->kind == Kind::String) ? k->text : pickle::repr(*k);
+      flatten_into(*val, child(key), depth + 1, out);
+    }
+  } else if (v.kind == Kind::List || v.kind == Kind::Tuple) {
+    for (std::size_t i = 0; i < v.items.size(); ++i) flatten_into(*v.items[i], child(std::to_string(i)), depth + 1, out);
+  } else {
+    out.emplace_back(path, &v);
+  }
+}
+
+}  // namespace
+
+PthFile PthFile::open(const std::filesystem::path& path) {
+  PthFile f;
+  f.file_ = MappedFile::open(path);
+  const auto bytes = f.file_->bytes();
+  if (!looks_like_zip(bytes)) {
+    if (!bytes.empty() && static_cast<std::uint8_t>(bytes[0]) == 0x80) refuse_legacy(path);
+    throw CheckpointError("'" + path.string() + "' is neither a torch.save zip file nor a safetensors file");
+  }
+  ZipArchive zip(bytes, path.string());
+  std::string prefix = find_prefix(zip, path);
+  if (zip.contains(prefix + "byteorder")) {
+    const auto bo = zip.record(prefix + "byteorder");
+    const std::string order(reinterpret_cast<const char*>(bo.data()), bo.size());
+    if (order != "little") {
+      throw CheckpointError("'" + path.string() + "' was saved on a " + order +
+                            "-endian machine; only little-endian checkpoints are supported. Re-save it on x86 or ARM.");
+    }
+  }
+  f.object_ = pickle::unpickle(zip.record(prefix + "data.pkl"), path.string());
+  f.archive_ = std::make_shared<PthArchive>(PthArchive{std::move(zip), std::move(prefix), {}});
+  return f;
+}
+
+at::Tensor PthFile::tensor(const pickle::Value& value) const {
+  if (value.kind != pickle::Kind::Tensor) throw CheckpointError("value is not a tensor");
+  const pickle::Value& s = *value.storage;
+  auto it = archive_->storages.find(s.text);
+  if (it == archive_->storages.end()) {
+    const std::string record = archive_->prefix + "data/" + s.text;
+    const auto bytes = archive_->zip.record(record);
+    std::uint64_t need = 0;
+    if (__builtin_mul_overflow(s.storage_numel, static_cast<std::uint64_t>(itemsize(s.dtype)), &need) ||
+        need > bytes.size()) {
+      throw CheckpointError("storage record '" + record + "' in '" + file_->path().string() + "' holds " +
+                            std::to_string(bytes.size()) + " bytes but the pickle claims " +
+                            std::to_string(s.storage_numel) + " elements; the file is damaged or may be malicious");
+    }
+    const auto offset = static_cast<std::uint64_t>(bytes.data() - file_->bytes().data());
+    at::Tensor storage = tensor_view(file_, offset, s.dtype, {static_cast<std::int64_t>(s.storage_numel)});
+    it = archive_->storages.emplace(s.text, storage).first;
+  }
+  return it->second.as_strided(value.sizes, value.strides, value.storage_offset);
+}
+
+std::vector<std::pair<std::string, const pickle::Value*>> PthFile::flatten() const {
+  std::vector<std::pair<std::string, const pickle::Value*>> out;
+  flatten_into(*object_.root, "", 0, out);
+  return out;
+}
+
+}  // namespace corridorkey

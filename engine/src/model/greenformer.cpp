@@ -1,0 +1,194 @@
+#include <algorithm>
+#include <cmath>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "corridorkey/errors.hpp"
+#include "corridorkey/logging.hpp"
+#include "corridorkey/model.hpp"
+
+namespace corridorkey {
+namespace {
+
+std::string shape_text(at::IntArrayRef shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::string list_names(const std::vector<std::string>& names, std::size_t max = 12) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size() && i < max; ++i) s += (i ? ", " : "") + names[i];
+  if (names.size() > max) s += ", ... (" + std::to_string(names.size() - max) + " more)";
+  return s;
+}
+
+// pos_embed [1, g*g, C] -> [1, n*n, C] with PyTorch's bicubic (align_corners=false), in float32.
+at::Tensor resize_pos_embed(const at::Tensor& pos, std::int64_t grid_out, const std::string& source) {
+  const std::int64_t tokens = pos.size(1), channels = pos.size(2);
+  const auto grid_in = static_cast<std::int64_t>(std::llround(std::sqrt(static_cast<double>(tokens))));
+  if (grid_in * grid_in != tokens) {
+    throw ModelError("'" + source + "': pos_embed holds " + std::to_string(tokens) + " tokens, not a square grid; cannot resize it");
+  }
+  const at::Tensor img = pos.to(at::kFloat).permute({0, 2, 1}).reshape({1, channels, grid_in, grid_in});
+  const at::Tensor out = at::upsample_bicubic2d(img, {grid_out, grid_out}, /*align_corners=*/false);
+  log_info("resizing pos_embed from a ", grid_in, "x", grid_in, " grid (", grid_in * 4, " px) to ", grid_out, "x",
+           grid_out, " (", grid_out * 4, " px), bicubic");
+  return out.flatten(2).transpose(1, 2).contiguous();
+}
+
+}  // namespace
+
+at::ScalarType parse_precision(const std::string& name) {
+  if (name == "float32" || name == "fp32") return at::kFloat;
+  if (name == "float16" || name == "fp16" || name == "half") return at::kHalf;
+  if (name == "bfloat16" || name == "bf16") return at::kBFloat16;
+  throw UsageError("invalid precision '" + name + "': use float32, float16 or bfloat16");
+}
+
+std::string precision_name(at::ScalarType type) {
+  switch (type) {
+    case at::kFloat: return "float32";
+    case at::kHalf: return "float16";
+    case at::kBFloat16: return "bfloat16";
+    default: return c10::toString(type);
+  }
+}
+
+at::Tensor GreenFormer::w(const std::string& name) const {
+  const auto it = weights_.find(name);
+  if (it == weights_.end()) throw ModelError("internal: the model has no parameter '" + name + "'");
+  return it->second;
+}
+
+GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config, const ModelOptions& options) {
+  const std::string source = state.path.string();
+  if (options.img_size <= 0 || options.img_size % 32 != 0) {
+    throw ModelError("img_size " + std::to_string(options.img_size) +
+                     " is not a positive multiple of 32 (patch 4 x mask unit 8); use e.g. 512, 1024 or 2048");
+  }
+  if (options.precision != at::kFloat && options.precision != at::kHalf && options.precision != at::kBFloat16) {
+    throw ModelError("precision " + precision_name(options.precision) + " is not supported: use float32, float16 or bfloat16");
+  }
+  GreenFormer m;
+  m.config_ = config;
+  m.options_ = options;
+  const bool has_refiner_weights = state.tensors.count("refiner.final.weight") != 0;
+  if (config.use_refiner && !has_refiner_weights) {
+    if (!options.allow_backbone_only) {
+      throw ModelError("'" + source + "' has no refiner weights. Use a full CorridorKey checkpoint, or ask for "
+                       "backbone-only inference explicitly (--backbone-only).");
+    }
+    log_warn("'", source, "' has no refiner weights: running backbone-only, as asked");
+    m.config_.use_refiner = false;
+  }
+  m.has_refiner_ = m.config_.use_refiner;
+
+  const auto expected = m.config_.parameter_shapes(options.img_size);
+  std::vector<std::string> missing, unexpected, mismatched;
+  for (const auto& [name, shape] : expected) {
+    if (!state.tensors.count(name)) missing.push_back(name);
+  }
+  if (!missing.empty()) {
+    throw ModelError("'" + source + "' lacks " + std::to_string(missing.size()) + " parameters of " +
+                     m.config_.describe() + ": " + list_names(missing) +
+                     ". The checkpoint is incomplete or is for another architecture (check config.json).");
+  }
+  for (const auto& [name, tensor] : state.tensors) {
+    if (!expected.count(name)) unexpected.push_back(name);
+  }
+  if (!unexpected.empty()) {
+    log_warn("'", source, "' holds ", unexpected.size(), " tensors the model does not use (ignored): ", list_names(unexpected));
+  }
+
+  const auto options_for = [&](const at::Tensor& t) {
+    const bool floating = at::isFloatingType(t.scalar_type());
+    return at::TensorOptions().device(options.device).dtype(floating ? options.precision : t.scalar_type());
+  };
+  for (const auto& [name, shape] : expected) {
+    at::Tensor t = state.tensors.at(name);
+    if (t.sizes() != at::IntArrayRef(shape)) {
+      if (name == "encoder.model.pos_embed" && t.dim() == 3 && t.size(0) == 1 && t.size(2) == shape[2]) {
+        t = resize_pos_embed(t, options.img_size / 4, source);
+        m.pos_embed_resized_ = true;
+      } else {
+        mismatched.push_back(name + " is " + shape_text(t.sizes()) + ", needs " + shape_text(shape));
+        continue;
+      }
+    }
+    m.weights_[name] = t.to(options_for(t)).contiguous();
+  }
+  if (!mismatched.empty()) {
+    throw ModelError("'" + source + "' does not fit " + m.config_.describe() + ": " + list_names(mismatched, 6) +
+                     ". Check the config.json beside the checkpoint.");
+  }
+  return m;
+}
+
+ModelOutput GreenFormer::forward(const at::Tensor& input, double refiner_scale, bool keep_features) const {
+  c10::InferenceMode guard;
+  const int s = options_.img_size;
+  if (input.dim() != 4 || input.size(1) != config_.in_channels || input.size(2) != s || input.size(3) != s) {
+    throw ModelError("model input must be [B, 4, " + std::to_string(s) + ", " + std::to_string(s) + "], got " +
+                     shape_text(input.sizes()));
+  }
+  const at::Tensor x = input.to(options_.device, options_.precision).contiguous();
+  std::vector<at::Tensor> features = encoder(x);
+  const at::Tensor alpha_logits = at::upsample_bilinear2d(decoder("alpha_decoder.", features), {s, s}, false);
+  const at::Tensor fg_logits = at::upsample_bilinear2d(decoder("fg_decoder.", features), {s, s}, false);
+  ModelOutput out;
+  if (has_refiner_) {
+    const at::Tensor coarse = at::cat({x.slice(1, 0, 3), at::sigmoid(alpha_logits), at::sigmoid(fg_logits)}, 1);
+    at::Tensor delta = refiner(coarse);
+    if (refiner_scale != 1.0) delta = delta * refiner_scale;
+    out.alpha = at::sigmoid(alpha_logits + delta.slice(1, 0, 1));
+    out.fg = at::sigmoid(fg_logits + delta.slice(1, 1, 4));
+  } else {
+    out.alpha = at::sigmoid(alpha_logits);
+    out.fg = at::sigmoid(fg_logits);
+  }
+  if (keep_features) out.features = std::move(features);
+  return out;
+}
+
+double GreenFormer::flops_per_frame() const {
+  const ModelConfig& c = config_;
+  const double S = options_.img_size;
+  double macs = (S / 4) * (S / 4) * c.embed_dim * c.in_channels * 49;  // patch embed
+  double tokens = (S / 4) * (S / 4);
+  int dim = c.embed_dim, heads = c.num_heads;
+  double window = c.mask_unit * c.mask_unit;
+  for (std::size_t st = 0; st < c.stages.size(); ++st) {
+    for (int i = 0; i < c.stages[st]; ++i) {
+      const bool first = (i == 0 && st > 0);
+      const bool pools = first && static_cast<int>(st) <= c.q_pool;
+      const int dim_out = first ? dim * 2 : dim;
+      if (first) heads *= 2;
+      if (pools) window /= 4;
+      const bool mua = c.mask_unit_attn[first ? st - 1 : st];
+      const double out_tokens = pools ? tokens / 4 : tokens;
+      if (dim != dim_out) macs += tokens * dim * dim_out;             // proj
+      macs += tokens * dim * 3.0 * dim_out;                            // qkv
+      const double kv_len = mua ? window * (pools ? 4 : 1) : tokens;   // keys per query
+      macs += 2.0 * out_tokens * kv_len * dim_out;                     // QK^T and AV
+      macs += out_tokens * dim_out * dim_out;                          // attn proj
+      macs += 2.0 * out_tokens * dim_out * dim_out * c.mlp_ratio;      // mlp
+      tokens = out_tokens;
+      dim = dim_out;
+    }
+  }
+  // Decoder heads: per-scale linear, fuse 1x1, classifier.
+  const auto ch = c.channels();
+  for (int head = 0; head < 2; ++head) {
+    for (std::size_t i = 0; i < 4; ++i) macs += (S / (4 << i)) * (S / (4 << i)) * ch[i] * c.decoder_dim;
+    macs += (S / 4) * (S / 4) * (4.0 * c.decoder_dim * c.decoder_dim + c.decoder_dim * (head ? 3 : 1));
+  }
+  if (has_refiner_) {
+    const double h = c.refiner_hidden;
+    macs += S * S * (7 * h * 9 + 8 * h * h * 9 + h * 4);
+  }
+  return 2.0 * macs;
+}
+
+}  // namespace corridorkey

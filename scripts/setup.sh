@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Sets up everything CorridorKey needs on a Debian machine and builds it (Release).
+# Idempotent: a second run installs and downloads nothing and rebuilds only what changed.
+#
+#   bash scripts/setup.sh            # dependencies + build (CUDA ON when nvcc is present)
+#   bash scripts/setup.sh --test     # ... then run the whole test suite (ctest)
+#   bash scripts/setup.sh --sanitize # ... then build build-asan (ASan+UBSan) and run its unit tests
+#
+# Environment: CORRIDORKEY_DEPS (default ~/.cache/corridorkey) holds the Python venv with the pinned
+# torch wheel (LibTorch); CORRIDORKEY_CUDA=AUTO|ON|OFF; CORRIDORKEY_BUILD_DIR (default build);
+# CORRIDORKEY_JOBS (default: number of cores).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEPS="${CORRIDORKEY_DEPS:-$HOME/.cache/corridorkey}"
+BUILD_DIR="${CORRIDORKEY_BUILD_DIR:-$ROOT/build}"
+JOBS="${CORRIDORKEY_JOBS:-$(nproc)}"
+RUN_TESTS=0
+SANITIZE=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) RUN_TESTS=1 ;;
+    --sanitize) SANITIZE=1 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+STEP=""
+step() { STEP="$1"; printf '\n==> [%s] %s\n' "$(date +%H:%M:%S)" "$1"; }
+trap 'rc=$?; if [ $rc -ne 0 ]; then printf "\n!! setup failed at step: %s (exit %s). Fix the error above and run scripts/setup.sh again.\n" "$STEP" "$rc" >&2; fi' EXIT
+
+APT_PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
+  libopencv-dev libopenexr-dev nlohmann-json3-dev libspdlog-dev libcurl4-openssl-dev libssl-dev
+  libgtest-dev ffmpeg python3-venv)
+
+step "System packages (Debian): ${APT_PACKAGES[*]}"
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "all present"
+else
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+step "Python venv with LibTorch (pinned torch wheel) in $DEPS/venv"
+PY="${PYTHON:-python3}"
+REQ="$ROOT/scripts/requirements.txt"
+STAMP="$DEPS/venv/.corridorkey-requirements"
+if [ -f "$STAMP" ] && cmp -s "$REQ" "$STAMP"; then
+  echo "up to date ($(grep -E '^torch==' "$REQ"))"
+else
+  mkdir -p "$DEPS"
+  [ -x "$DEPS/venv/bin/python" ] || "$PY" -m venv "$DEPS/venv"
+  "$DEPS/venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -q -r "$REQ"
+  cp "$REQ" "$STAMP"
+fi
+TORCH_CMAKE="$("$DEPS/venv/bin/python" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')"
+echo "LibTorch CMake config: $TORCH_CMAKE"
+
+step "Configure ($BUILD_DIR, Release)"
+CUDA_MODE="${CORRIDORKEY_CUDA:-AUTO}"
+NVCC=""
+if command -v nvcc >/dev/null 2>&1; then NVCC="$(command -v nvcc)"; elif [ -x /usr/local/cuda/bin/nvcc ]; then NVCC=/usr/local/cuda/bin/nvcc; fi
+CUDA_ARGS=(-DCORRIDORKEY_CUDA="$CUDA_MODE")
+if [ -n "$NVCC" ]; then
+  CUDA_ARGS+=(-DCMAKE_CUDA_COMPILER="$NVCC")
+  [ "$CUDA_MODE" = "AUTO" ] && CUDA_ARGS=(-DCORRIDORKEY_CUDA=ON -DCMAKE_CUDA_COMPILER="$NVCC")
+  echo "CUDA: nvcc at $NVCC -> building the CUDA kernels (CORRIDORKEY_CUDA=${CUDA_ARGS[0]#*=})"
+else
+  echo "CUDA: no nvcc found -> CORRIDORKEY_CUDA=$CUDA_MODE (CPU-only unless ON, which will fail)"
+fi
+LAUNCHER=()
+command -v ccache >/dev/null 2>&1 && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
+configure() {  # configure <dir> <extra cmake args...>
+  local dir="$1"; shift
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TORCH_CMAKE" \
+    "${CUDA_ARGS[@]}" "${LAUNCHER[@]}" -DCORRIDORKEY_TEST_PYTHON="$DEPS/venv/bin/python" "$@" \
+    2>&1 | grep -vE "pytorch is not compatible|TORCH_CUDA_ARCH_LIST instead|kineto not found|^Call Stack|^  /|^CMake Warning at|^$" || true
+  test -f "$dir/build.ninja"
+}
+configure "$BUILD_DIR"
+
+step "Build ($JOBS jobs)"
+cmake --build "$BUILD_DIR" -j "$JOBS"
+echo "clip_manager: $BUILD_DIR/bin/clip_manager"
+"$BUILD_DIR/bin/clip_manager" --version
+
+if [ "$SANITIZE" -eq 1 ]; then
+  step "Sanitizer build (ASan + UBSan) in $BUILD_DIR-asan: unit tests"
+  configure "$BUILD_DIR-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORRIDORKEY_SANITIZE=ON -DCORRIDORKEY_CUDA=OFF
+  # The unit tests (the parsers of untrusted bytes and the core utilities) run sanitized; the
+  # integration tests spend their time inside LibTorch kernels, which are not instrumented anyway.
+  UNIT_TARGETS=$(sed -n 's/^ck_test(\([a-z_0-9]*\) unit .*/\1/p' "$ROOT/tests/CMakeLists.txt")
+  cmake --build "$BUILD_DIR-asan" -j "$JOBS" --target $UNIT_TARGETS
+  (cd "$BUILD_DIR-asan" && ASAN_OPTIONS=detect_leaks=0:protect_shadow_gap=0 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j "$JOBS" -L unit --timeout 600)
+fi
+
+if [ "$RUN_TESTS" -eq 1 ]; then
+  step "Test suite (ctest: unit, integration; gpu tests skip without a CUDA device)"
+  (cd "$BUILD_DIR" && ctest --output-on-failure -j "$JOBS" --timeout 900)
+else
+  step "Done"
+fi

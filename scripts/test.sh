@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone: dependencies, Release build (CUDA ON where nvcc is),
+# every ctest test (unit, integration; gpu tests skip without a GPU), then the ASan+UBSan build's
+# unit tests. Exits non-zero on any failure; the last ctest summary line is the verdict.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+exec bash "$ROOT/scripts/setup.sh" --sanitize --test "$@"

@@ -1,0 +1,62 @@
+// Helpers shared by the test suite: where the reference fixtures live, temporary folders, and
+// tensor comparison.
+#pragma once
+
+#include <filesystem>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace corridorkey::test {
+
+/// ../shared/fixtures beside the checkout (or $CORRIDORKEY_FIXTURES). Fails the test when absent.
+std::filesystem::path fixtures();
+
+/// A fresh, empty folder under the build tree's temp area, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// max |a - b| in float64 (shapes must match).
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
+
+/// True when the two tensors have the same dtype, shape and bytes.
+bool bit_identical(const at::Tensor& a, const at::Tensor& b);
+
+/// Writes bytes to a file.
+void write_bytes(const std::filesystem::path& path, const std::string& bytes);
+std::string read_bytes(const std::filesystem::path& path);
+
+/// The venv's python (for interop tests), or "" when none was configured.
+std::string python();
+
+}  // namespace corridorkey::test
+
+namespace corridorkey::test {
+
+/// A stored (uncompressed) zip archive of the given records, as torch.save lays them out.
+/// `method` sets the compression method field (0 = stored) to exercise refusals.
+std::string make_zip(const std::vector<std::pair<std::string, std::string>>& records, int method = 0);
+
+/// Pickle opcode builders for hand-written (hostile or edge-case) pickles.
+namespace pk {
+std::string proto();                                   // \x80\x02
+std::string str(const std::string& s);                 // BINUNICODE
+std::string global(const std::string& module, const std::string& name);
+std::string int1(int v);                               // BININT1
+std::string long1(std::int64_t v);                     // LONG1
+std::string tensor_v2(const std::string& key, const std::string& storage_class, int numel, int offset,
+                      const std::vector<int>& size, const std::vector<int>& stride);
+}  // namespace pk
+
+}  // namespace corridorkey::test
