@@ -1,0 +1,138 @@
+#include <chrono>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+#include <opencv2/imgproc.hpp>
+
+#include "corridorkey/errors.hpp"
+#include "corridorkey/pipeline.hpp"
+#include "corridorkey_kernels/color.hpp"
+
+namespace corridorkey {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// H x W x C float Mat -> [C, H, W] tensor (copy).
+at::Tensor planar(const cv::Mat& image) {
+  const cv::Mat m = image.isContinuous() ? image : image.clone();
+  return at::from_blob(m.data, {m.rows, m.cols, m.channels()}, at::kFloat).permute({2, 0, 1}).contiguous();
+}
+
+// [S, S] or [C, S, S] tensor -> resized H x W float Mat (Lanczos4, as cv2.resize).
+cv::Mat resize_back(const at::Tensor& chw, int width, int height) {
+  const at::Tensor hwc = chw.to(at::kCPU, at::kFloat).permute({1, 2, 0}).contiguous();
+  const int channels = static_cast<int>(hwc.size(2));
+  const cv::Mat src(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_32FC(channels), hwc.data_ptr());
+  cv::Mat out;
+  cv::resize(src, out, cv::Size(width, height), 0, 0, cv::INTER_LANCZOS4);
+  return out;
+}
+
+}  // namespace
+
+cv::Mat to_unit_float(const cv::Mat& image) {
+  cv::Mat out;
+  switch (image.depth()) {
+    case CV_8U: image.convertTo(out, CV_32F, 1.0 / 255.0); break;
+    case CV_16U: image.convertTo(out, CV_32F, 1.0 / 65535.0); break;
+    case CV_32F: out = image; break;
+    case CV_64F: image.convertTo(out, CV_32F); break;
+    default: throw FrameError("unsupported pixel type (use 8-bit, 16-bit or float images)");
+  }
+  return out;
+}
+
+cv::Mat despeckle(const cv::Mat& alpha, int min_area) {
+  cv::Mat mask = (alpha > 0.5f);  // CV_8U, 255 where true
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+  std::vector<std::uint8_t> keep(static_cast<std::size_t>(n), 0);
+  for (int i = 1; i < n; ++i) keep[static_cast<std::size_t>(i)] = stats.at<int>(i, cv::CC_STAT_AREA) >= min_area ? 255 : 0;
+  cv::Mat cleaned(alpha.size(), CV_8U);
+  for (int y = 0; y < alpha.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    std::uint8_t* c = cleaned.ptr<std::uint8_t>(y);
+    for (int x = 0; x < alpha.cols; ++x) c[x] = keep[static_cast<std::size_t>(l[x])];
+  }
+  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(51, 51));
+  cv::dilate(cleaned, cleaned, kernel);
+  cv::GaussianBlur(cleaned, cleaned, cv::Size(11, 11), 0);
+  cv::Mat safe;
+  cleaned.convertTo(safe, CV_32F, 1.0 / 255.0);
+  return alpha.mul(safe);
+}
+
+at::Tensor Engine::preprocess(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
+                              bool input_is_linear) const {
+  c10::InferenceMode guard;
+  const int s = model_.options().img_size;
+  std::vector<at::Tensor> batch;
+  for (std::size_t i = 0; i < plates.size(); ++i) {
+    const cv::Mat& plate = plates[i];
+    if (plate.empty() || plate.channels() != 3) throw FrameError("the plate must be an RGB image (3 channels)");
+    cv::Mat hint = to_unit_float(hints[i]);
+    if (hint.channels() > 1) cv::extractChannel(hint, hint, 0);
+    if (hint.size() != plate.size()) cv::resize(hint, hint, plate.size(), 0, 0, cv::INTER_LINEAR);
+    at::Tensor rgb = planar(to_unit_float(plate)).unsqueeze(0);
+    at::Tensor mask = planar(hint).unsqueeze(0);
+    // torchvision's resize: bilinear with antialias, align_corners=false; untouched at size.
+    if (rgb.size(2) != s || rgb.size(3) != s) {
+      rgb = at::_upsample_bilinear2d_aa(rgb, {s, s}, false);
+      mask = at::_upsample_bilinear2d_aa(mask, {s, s}, false);
+    }
+    at::Tensor packed = at::empty({4, s, s}, at::kFloat);
+    kernels::cpu::normalize_pack(rgb.contiguous().data_ptr<float>(), mask.contiguous().data_ptr<float>(),
+                                 packed.data_ptr<float>(), static_cast<std::size_t>(s) * s, input_is_linear);
+    batch.push_back(packed);
+  }
+  return at::stack(batch);
+}
+
+FrameResult Engine::postprocess(const at::Tensor& alpha, const at::Tensor& fg, int width, int height,
+                                const InferenceSettings& settings) {
+  FrameResult r;
+  r.alpha = resize_back(alpha, width, height);
+  r.fg = resize_back(fg, width, height);
+  const cv::Mat matte = settings.auto_despeckle ? despeckle(r.alpha, settings.despeckle_size) : r.alpha;
+  r.processed.create(height, width, CV_32FC4);
+  if (settings.generate_comp) r.comp.create(height, width, CV_32FC3);
+  kernels::PostSettings post;
+  post.despill_strength = static_cast<float>(settings.despill_strength);
+  post.generate_comp = settings.generate_comp;
+  const cv::Mat m = matte.isContinuous() ? matte : matte.clone();
+  kernels::cpu::postprocess(r.fg.ptr<float>(), m.ptr<float>(), r.processed.ptr<float>(),
+                            settings.generate_comp ? r.comp.ptr<float>() : nullptr, width, height, post);
+  return r;
+}
+
+std::vector<FrameResult> Engine::process_batch(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
+                                               const InferenceSettings& settings) {
+  if (plates.size() != hints.size() || plates.empty()) {
+    throw FrameError("process_batch needs one hint per plate (got " + std::to_string(plates.size()) + " plates, " +
+                     std::to_string(hints.size()) + " hints)");
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  const at::Tensor input = preprocess(plates, hints, settings.input_is_linear);
+  times_.preprocess += seconds_since(t0);
+  t0 = std::chrono::steady_clock::now();
+  const ModelOutput out = model_.forward(input, settings.refiner_scale);
+  const at::Tensor alpha = out.alpha.to(at::kCPU, at::kFloat), fg = out.fg.to(at::kCPU, at::kFloat);
+  times_.model += seconds_since(t0);
+  t0 = std::chrono::steady_clock::now();
+  std::vector<FrameResult> results;
+  for (std::size_t i = 0; i < plates.size(); ++i) {
+    results.push_back(postprocess(alpha[static_cast<std::int64_t>(i)], fg[static_cast<std::int64_t>(i)],
+                                  plates[i].cols, plates[i].rows, settings));
+  }
+  times_.postprocess += seconds_since(t0);
+  return results;
+}
+
+FrameResult Engine::process_frame(const cv::Mat& plate, const cv::Mat& hint, const InferenceSettings& settings) {
+  return process_batch({plate}, {hint}, settings).front();
+}
+
+}  // namespace corridorkey
