@@ -43,6 +43,13 @@ class IoError : public Error {
   using Error::Error;
 };
 
+/// The Hub answered that the requested file does not exist in the repository (404 with
+/// X-Error-Code: EntryNotFound): the only failure after which another file may be tried.
+class HubEntryNotFound : public HubError {
+ public:
+  using HubError::HubError;
+};
+
 /// A user-supplied option or setting is invalid.
 class UsageError : public Error {
  public:

@@ -1,0 +1,181 @@
+#include "options.hpp"
+
+#include <charconv>
+
+#include "corridorkey/errors.hpp"
+
+namespace clip_manager {
+namespace {
+
+using corridorkey::UsageError;
+
+int to_int(const std::string& flag, const std::string& v) {
+  int out = 0;
+  const auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size()) throw UsageError(flag + " needs an integer, got '" + v + "'");
+  return out;
+}
+
+double to_double(const std::string& flag, const std::string& v) {
+  try {
+    std::size_t used = 0;
+    const double d = std::stod(v, &used);
+    if (used == v.size()) return d;
+  } catch (const std::exception&) {
+  }
+  throw UsageError(flag + " needs a number, got '" + v + "'");
+}
+
+}  // namespace
+
+std::string help_text() {
+  return R"(clip_manager - CorridorKey neural green-screen keyer (native engine)
+
+Usage:
+  clip_manager --action run_inference [options]   key every ready clip in --clips-dir
+  clip_manager --action list [options]            show the clips, their frames and status
+  clip_manager --action inspect_checkpoint --checkpoint FILE [--json] [--verify] [--compare OTHER]
+
+Clip layout (<clips-dir>/<clip>/):
+  Input/ (image sequence) or Input.mp4|mov|avi|mkv   the green-screen plate
+  AlphaHint/ (image sequence) or AlphaHint.<video>   the coarse alpha hint, one per plate frame
+  Output/FG/*.exr Matte/*.exr Comp/*.png Processed/*.exr   written by run_inference
+  Loose videos and loose image sequences are moved into this layout; IgnoredClips/, Output/,
+  .hidden and _underscore folders are skipped.
+
+Options:
+  --action A             list | run_inference | inspect_checkpoint (required)
+  --backend B            auto | torch (default auto = torch; the only backend of this build)
+  --device D             auto | cpu | cuda | cuda:N (default auto: cuda when a GPU is visible)
+  --clips-dir DIR        folder of clip folders (default ClipsForInference/)
+  --checkpoint-dir DIR   where to find or download the checkpoint (default checkpoints/ of the
+                         project, or $CORRIDORKEY_CHECKPOINT_DIR)
+  --checkpoint FILE      use this .safetensors/.pth (no discovery, no download)
+  --img-size N           network resolution, a multiple of 32 (default 2048, the training size)
+  --precision P          float32 | float16 | bfloat16 (default float32 on CPU, float16 on CUDA)
+  --threads N            CPU threads for the network (default: all cores)
+  --max-frames N         process at most N frames per clip
+  --frame-range A-B      only frames A..B (0-based, inclusive) of each clip; chunks of one clip
+                         run on several machines add up to exactly one full run
+  --skip-existing        skip frames whose outputs all exist (resume an interrupted run)
+  --linear               the plates are linear light (EXR); default: sRGB
+  --despill S            green despill strength 0..1 (default 1.0)
+  --no-despeckle         keep small islands in the matte (default: remove them)
+  --despeckle-size N     islands smaller than N pixels are removed (default 400)
+  --refiner-scale S      multiplier of the refiner's corrections (default 1.0)
+  --no-comp              do not write Comp/*.png previews
+  --backbone-only        allow a checkpoint without refiner weights
+  --json                 NDJSON progress events and a final summary on stdout
+  --verify               inspect_checkpoint: load every tensor and check it builds the network
+  --compare OTHER        inspect_checkpoint: compare with OTHER tensor by tensor
+  --log-level L          trace | debug | info | warn | error | off (default info; logs go to stderr)
+  --version              engine, LibTorch and CUDA information
+  -h, --help             this text
+
+Outputs (per input frame, named after its file stem; 5-digit index for video input):
+  FG/        straight foreground, sRGB, RGB half-float EXR (PXR24)
+  Matte/     alpha, linear, single-channel half-float EXR (PXR24)
+  Processed/ despilled foreground premultiplied by the despeckled alpha, linear RGBA EXR
+  Comp/      preview over a grey checkerboard, sRGB 8-bit PNG (+ <clip>_comp.mp4 for video input)
+
+Environment:
+  HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HUB_CACHE   first-run checkpoint download
+  CORRIDORKEY_CHECKPOINT_DIR                             default --checkpoint-dir
+
+Exit codes:
+  0 all done   1 some frames or clips failed   2 usage error
+  3 checkpoint or model error   130 interrupted (Ctrl-C; only complete files are left)
+)";
+}
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    bool has_inline = false;
+    if (arg.rfind("--", 0) == 0) {
+      if (const auto eq = arg.find('='); eq != std::string::npos) {
+        value = arg.substr(eq + 1);
+        arg = arg.substr(0, eq);
+        has_inline = true;
+      }
+    }
+    auto next = [&]() -> std::string {
+      if (has_inline) return value;
+      if (i + 1 >= argc) throw UsageError(arg + " needs a value (see --help)");
+      return argv[++i];
+    };
+    if (arg == "-h" || arg == "--help") o.help = true;
+    else if (arg == "--version") o.version = true;
+    else if (arg == "--action") {
+      o.action = next();
+      if (o.action != "list" && o.action != "run_inference" && o.action != "inspect_checkpoint") {
+        throw UsageError("unknown --action '" + o.action + "': use list, run_inference or inspect_checkpoint");
+      }
+    } else if (arg == "--backend") {
+      o.backend = next();
+      if (o.backend != "auto" && o.backend != "torch") {
+        throw UsageError("backend '" + o.backend + "' is not available in this build: it has 'torch' (and 'auto', which picks it)");
+      }
+    } else if (arg == "--device") {
+      o.device = next();
+      const bool ok = o.device == "auto" || o.device == "cpu" || o.device == "cuda" ||
+                      (o.device.rfind("cuda:", 0) == 0 && o.device.size() > 5 &&
+                       o.device.find_first_not_of("0123456789", 5) == std::string::npos);
+      if (!ok) throw UsageError("invalid --device '" + o.device + "': use auto, cpu, cuda or cuda:N");
+    } else if (arg == "--clips-dir") o.clips_dir = next();
+    else if (arg == "--checkpoint-dir") o.checkpoint_dir = next();
+    else if (arg == "--checkpoint") o.checkpoint = next();
+    else if (arg == "--img-size") {
+      o.img_size = to_int(arg, next());
+      if (o.img_size <= 0 || o.img_size % 32 != 0) {
+        throw UsageError("--img-size " + std::to_string(o.img_size) + " is not a positive multiple of 32 (e.g. 512, 1024, 2048)");
+      }
+    } else if (arg == "--precision") {
+      o.precision = next();
+      if (o.precision != "float32" && o.precision != "float16" && o.precision != "bfloat16" && o.precision != "fp32" &&
+          o.precision != "fp16" && o.precision != "bf16") {
+        throw UsageError("invalid --precision '" + o.precision + "': use float32, float16 or bfloat16");
+      }
+    } else if (arg == "--threads") {
+      o.threads = to_int(arg, next());
+      if (o.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+    } else if (arg == "--max-frames") {
+      o.max_frames = to_int(arg, next());
+      if (o.max_frames <= 0) throw UsageError("--max-frames must be at least 1");
+    } else if (arg == "--frame-range") {
+      const std::string v = next();
+      const auto dash = v.find('-');
+      if (dash == std::string::npos || dash == 0) throw UsageError("--frame-range needs A-B (0-based, inclusive), got '" + v + "'");
+      const int a = to_int(arg, v.substr(0, dash)), b = to_int(arg, v.substr(dash + 1));
+      if (a < 0 || b < a) throw UsageError("--frame-range " + v + ": need 0 <= A <= B");
+      o.frame_range = {a, b};
+    } else if (arg == "--skip-existing") o.skip_existing = true;
+    else if (arg == "--linear") o.settings.input_is_linear = true;
+    else if (arg == "--despill") {
+      o.settings.despill_strength = to_double(arg, next());
+      if (o.settings.despill_strength < 0 || o.settings.despill_strength > 1) throw UsageError("--despill must be between 0 and 1");
+    } else if (arg == "--no-despeckle") o.settings.auto_despeckle = false;
+    else if (arg == "--despeckle-size") {
+      o.settings.despeckle_size = to_int(arg, next());
+      if (o.settings.despeckle_size < 0) throw UsageError("--despeckle-size must be 0 or more");
+    } else if (arg == "--refiner-scale") o.settings.refiner_scale = to_double(arg, next());
+    else if (arg == "--no-comp") o.settings.generate_comp = false;
+    else if (arg == "--backbone-only") o.backbone_only = true;
+    else if (arg == "--json") o.json = true;
+    else if (arg == "--verify") o.verify = true;
+    else if (arg == "--compare") o.compare = next();
+    else if (arg == "--log-level") o.log_level = corridorkey::parse_log_level(next());
+    else throw UsageError("unknown option '" + arg + "' (see --help)");
+  }
+  if (!o.help && !o.version && o.action.empty()) {
+    throw UsageError("--action is required: list, run_inference or inspect_checkpoint (see --help)");
+  }
+  if (o.action == "inspect_checkpoint" && o.checkpoint.empty() && !o.help) {
+    throw UsageError("--action inspect_checkpoint needs --checkpoint FILE");
+  }
+  return o;
+}
+
+}  // namespace clip_manager

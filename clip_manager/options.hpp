@@ -1,0 +1,45 @@
+// Command-line options of clip_manager and their parsing (errors are UsageError -> exit 2).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "corridorkey/logging.hpp"
+#include "corridorkey/pipeline.hpp"
+
+namespace clip_manager {
+
+enum ExitCode { kOk = 0, kSomeFailed = 1, kUsage = 2, kModel = 3, kInterrupted = 130 };
+
+struct Options {
+  std::string action;  // list | run_inference | inspect_checkpoint
+  std::string backend = "auto";
+  std::string device = "auto";
+  std::filesystem::path clips_dir = "ClipsForInference";
+  std::filesystem::path checkpoint_dir;
+  std::filesystem::path checkpoint;
+  int img_size = 2048;
+  std::string precision;  // empty: float32 on CPU, float16 on CUDA
+  int max_frames = -1;
+  std::optional<std::pair<int, int>> frame_range;
+  bool skip_existing = false;
+  corridorkey::InferenceSettings settings;
+  bool backbone_only = false;
+  int threads = 0;  // 0: all cores
+  corridorkey::LogLevel log_level = corridorkey::LogLevel::info;
+  bool json = false;
+  bool verify = false;
+  std::filesystem::path compare;
+  bool help = false;
+  bool version = false;
+};
+
+/// Parses argv; throws corridorkey::UsageError naming the flag and what is allowed.
+Options parse_options(int argc, char** argv);
+
+/// The --help text.
+std::string help_text();
+
+}  // namespace clip_manager
