@@ -6,3 +6,9 @@ if(CORRIDORKEY_SANITIZE)
   add_compile_options($<$<COMPILE_LANGUAGE:C,CXX>:${_ck_san}>)
   add_link_options(${_ck_san})
 endif()
+
+# -DCORRIDORKEY_FUZZ=ON (clang): instrument everything for libFuzzer's coverage guidance, with
+# ASan + UBSan; the fuzz targets themselves add the libFuzzer main (tests/fuzz).
+if(CORRIDORKEY_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+endif()

@@ -1,2 +1,73 @@
+// Core conventions: log levels, atomic files, version text, natural sort.
 #include <gtest/gtest.h>
-TEST(Placeholder, Builds) { SUCCEED(); }
+
+#include <filesystem>
+
+#include "corridorkey/atomic_file.hpp"
+#include "corridorkey/clips.hpp"
+#include "corridorkey/errors.hpp"
+#include "corridorkey/logging.hpp"
+#include "corridorkey/version.hpp"
+#include "test_support.hpp"
+
+namespace ck = corridorkey;
+namespace fs = std::filesystem;
+
+namespace {
+
+TEST(Logging, ParsesLevels) {
+  EXPECT_EQ(ck::parse_log_level("debug"), ck::LogLevel::debug);
+  EXPECT_EQ(ck::parse_log_level("WARNING"), ck::LogLevel::warn);
+  EXPECT_EQ(ck::parse_log_level("off"), ck::LogLevel::off);
+  try {
+    ck::parse_log_level("loud");
+    FAIL() << "must throw";
+  } catch (const ck::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("trace, debug, info, warn, error, off"), std::string::npos);
+  }
+  ck::set_log_level(ck::LogLevel::warn);
+  EXPECT_FALSE(ck::log_enabled(ck::LogLevel::info));
+  EXPECT_TRUE(ck::log_enabled(ck::LogLevel::error));
+  ck::set_log_level(ck::LogLevel::info);
+}
+
+TEST(AtomicFile, CommitReplacesAndAbortLeavesNothing) {
+  ck::test::TempDir dir;
+  ck::test::write_bytes(dir / "f.txt", "old");
+  {
+    ck::AtomicFile f(dir / "f.txt");
+    f.write("new", 3);
+    EXPECT_EQ(ck::test::read_bytes(dir / "f.txt"), "old") << "readers see the old file until commit";
+  }  // not committed
+  EXPECT_EQ(ck::test::read_bytes(dir / "f.txt"), "old");
+  {
+    ck::AtomicFile f(dir / "f.txt");
+    f.write("new", 3);
+    f.commit();
+  }
+  EXPECT_EQ(ck::test::read_bytes(dir / "f.txt"), "new");
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++n;
+  EXPECT_EQ(n, 1u);
+  EXPECT_THROW(ck::AtomicFile(dir / "no" / "such" / "dir.txt"), ck::IoError);
+}
+
+TEST(Version, ReportsEngineTorchAndCuda) {
+  const auto v = ck::version_info();
+  EXPECT_EQ(v.engine, "0.1.0");
+  EXPECT_EQ(v.libtorch.rfind("2.", 0), 0u) << v.libtorch;
+  const std::string text = ck::version_text();
+  EXPECT_NE(text.find("LibTorch: " + v.libtorch), std::string::npos);
+  EXPECT_NE(text.find(std::string("CUDA build: ") + (v.cuda_build ? "on" : "off")), std::string::npos);
+  if (v.cuda_devices == 0) {
+    EXPECT_NE(text.find("CUDA device: none"), std::string::npos) << text;
+  }
+}
+
+TEST(NaturalSort, OrdersDigitRunsByValue) {
+  std::vector<std::string> names{"frame10.png", "frame2.png", "frame1.png", "Frame3.png", "frame02.png", "a"};
+  std::sort(names.begin(), names.end(), ck::natural_less);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "frame1.png", "frame02.png", "frame2.png", "Frame3.png", "frame10.png"}));
+}
+
+}  // namespace

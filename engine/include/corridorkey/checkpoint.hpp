@@ -98,6 +98,10 @@ std::filesystem::path write_sharded_safetensors(const std::filesystem::path& fol
                                                 std::uint64_t max_shard_bytes,
                                                 const std::map<std::string, std::string>& metadata = {});
 
+/// Writes `tensors` as torch.save would (a zip .pth with an OrderedDict), atomically. For test and
+/// benchmark checkpoints; prefer safetensors for anything else.
+void write_pth(const std::filesystem::path& path, const std::map<std::string, at::Tensor>& tensors);
+
 /// SHA-256 of a file, lowercase hex.
 std::string sha256_file(const std::filesystem::path& path);
 

@@ -1,0 +1,114 @@
+// Per-stage times of the frame pipeline for a 1920x1080 plate (decode, pre-process, model,
+// post-process, encode) on the CPU, and the end-to-end clip rate of clip_manager (a 48-frame
+// clip) against the model-only rate. v1.0 random weights.
+//   bench_pipeline [--img-size 512] [--frames 5] [--clip-frames 48] [--threads 2] [--no-e2e]
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "bench_util.hpp"
+#include "corridorkey/checkpoint.hpp"
+#include "corridorkey/frame_io.hpp"
+#include "corridorkey/pipeline.hpp"
+
+namespace ck = corridorkey;
+namespace fs = std::filesystem;
+
+int main(int argc, char** argv) {
+  int img_size = 512, frames = 5, clip_frames = 48, threads = 2;
+  bool e2e = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--no-e2e") { e2e = false; continue; }
+    if (i + 1 >= argc) break;
+    if (a == "--img-size") img_size = std::stoi(argv[++i]);
+    else if (a == "--frames") frames = std::stoi(argv[++i]);
+    else if (a == "--clip-frames") clip_frames = std::stoi(argv[++i]);
+    else if (a == "--threads") threads = std::stoi(argv[++i]);
+  }
+  at::set_num_threads(threads);
+  const fs::path dir = fs::temp_directory_path() / "corridorkey-bench-pipeline";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "ck");
+  fs::create_directories(dir / "clips" / "shot" / "Input");
+  fs::create_directories(dir / "clips" / "shot" / "AlphaHint");
+  fs::create_directories(dir / "out");
+
+  // A synthetic green-screen frame: a grey disc on green, and its matte as the hint.
+  cv::Mat plate(1080, 1920, CV_8UC3, cv::Scalar(40, 180, 60));
+  cv::circle(plate, {960, 540}, 380, cv::Scalar(200, 170, 150), cv::FILLED);
+  cv::Mat hint(1080, 1920, CV_8UC1, cv::Scalar(0));
+  cv::circle(hint, {960, 540}, 390, cv::Scalar(255), cv::FILLED);
+  cv::imwrite((dir / "plate.png").string(), plate);
+  cv::imwrite((dir / "hint.png").string(), hint);
+  for (int f = 0; f < clip_frames; ++f) {
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%04d.png", f);
+    fs::copy_file(dir / "plate.png", dir / "clips" / "shot" / "Input" / name);
+    fs::copy_file(dir / "hint.png", dir / "clips" / "shot" / "AlphaHint" / name);
+  }
+  at::manual_seed(0);
+  std::map<std::string, at::Tensor> tensors;
+  const ck::ModelConfig config;
+  for (const auto& [name, shape] : config.parameter_shapes(2048)) {
+    tensors[name] = name.ends_with("num_batches_tracked") ? at::zeros(shape, at::kLong)
+                    : name.ends_with("running_var") ? at::ones(shape) : at::randn(shape) * 0.02;
+  }
+  ck::write_safetensors(dir / "ck" / "CorridorKey.safetensors", tensors);
+  const ck::StateDict sd = ck::load_state_dict(dir / "ck" / "CorridorKey.safetensors");
+  ck::Engine engine(ck::GreenFormer::load(sd, config, {.img_size = img_size}));
+
+  std::vector<double> decode, pre, model, post, encode;
+  const ck::InferenceSettings settings;
+  for (int f = 0; f <= frames; ++f) {
+    cv::Mat p, h;
+    const double d = bench::seconds([&] { p = ck::read_plate(dir / "plate.png"); h = ck::read_hint(dir / "hint.png"); });
+    at::Tensor input;
+    const double t_pre = bench::seconds([&] { input = engine.preprocess({p}, {h}, false); });
+    ck::ModelOutput out;
+    const double t_model = bench::seconds([&] { out = engine.model().forward(input); });
+    ck::FrameResult r;
+    const double t_post = bench::seconds([&] { r = ck::Engine::postprocess(out.alpha[0], out.fg[0], p.cols, p.rows, settings); });
+    const double t_enc = bench::seconds([&] {
+      ck::write_exr(dir / "out" / "fg.exr", r.fg);
+      ck::write_exr(dir / "out" / "matte.exr", r.alpha);
+      ck::write_exr(dir / "out" / "processed.exr", r.processed);
+      ck::write_png8(dir / "out" / "comp.png", r.comp);
+    });
+    if (f == 0) continue;  // warm-up
+    decode.push_back(d), pre.push_back(t_pre), model.push_back(t_model), post.push_back(t_post), encode.push_back(t_enc);
+  }
+  const double m = bench::median(model);
+  std::printf("1920x1080 plate, img_size %d, float32, %d threads, medians of %d frames\n", img_size, threads, frames);
+  std::printf("%-12s %10s %10s\n", "stage", "ms", "% of model");
+  for (const auto& [name, v] : std::vector<std::pair<const char*, std::vector<double>*>>{
+           {"decode", &decode}, {"preprocess", &pre}, {"model", &model}, {"postprocess", &post}, {"encode", &encode}}) {
+    std::printf("%-12s %10.1f %9.1f%%\n", name, 1e3 * bench::median(*v), 100 * bench::median(*v) / m);
+  }
+  const double others = bench::median(decode) + bench::median(pre) + bench::median(post) + bench::median(encode);
+  std::printf("everything but the model: %.1f%% of the model's time\n", 100 * others / m);
+
+  if (e2e) {
+    const fs::path cli = fs::path(argv[0]).parent_path() / "clip_manager";
+    const std::string cmd = cli.string() + " --action run_inference --clips-dir " + (dir / "clips").string() +
+                            " --checkpoint " + (dir / "ck" / "CorridorKey.safetensors").string() + " --img-size " +
+                            std::to_string(img_size) + " --threads " + std::to_string(threads) +
+                            " --json --log-level warn > " + (dir / "e2e.ndjson").string();
+    const double wall = bench::seconds([&] { (void)std::system(cmd.c_str()); });
+    std::ifstream in(dir / "e2e.ndjson");
+    std::string line, summary;
+    while (std::getline(in, line)) {
+      if (line.find("\"summary\"") != std::string::npos) summary = line;
+    }
+    std::printf("end to end: %d frames in %.1f s (process %.1f s incl. model load) = %.3f frames/s; model only %.3f frames/s; ratio %.2f\n",
+                clip_frames, wall, wall, clip_frames / wall, 1.0 / m, (clip_frames / wall) * m);
+    std::printf("summary: %s\n", summary.c_str());
+  }
+  return 0;
+}
