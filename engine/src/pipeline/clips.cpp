@@ -103,16 +103,15 @@ void find_assets(Clip& clip) {
   }
   fs::path hint_dir = clip.root / "AlphaHint";
   if (!fs::is_directory(hint_dir, ec)) hint_dir = clip.root / "alphahint";
-  if (fs::is_directory(hint_dir, ec)) {
-    if (!is_dir_empty(hint_dir)) {
-      clip.hint = sequence(hint_dir);
-      if (clip.hint->frame_count == 0) {
-        const auto videos = list(hint_dir, is_video_file);
-        clip.hint = videos.empty() ? std::nullopt : std::optional<ClipAsset>(video(videos.front()));
-      }
+  if (fs::is_directory(hint_dir, ec) && !is_dir_empty(hint_dir)) {
+    clip.hint = sequence(hint_dir);
+    if (clip.hint->frame_count == 0) {
+      const auto videos = list(hint_dir, is_video_file);
+      clip.hint = videos.empty() ? std::nullopt : std::optional<ClipAsset>(video(videos.front()));
     }
-  } else if (auto v = find_named_video(clip.root, "alphahint")) {
-    clip.hint = video(*v);
+  }
+  if (!clip.hint) {  // an empty AlphaHint/ (as organising creates) does not hide AlphaHint.<video>
+    if (auto v = find_named_video(clip.root, "alphahint")) clip.hint = video(*v);
   }
   if (!clip.hint) {
     clip.problem = "no alpha hint (put the coarse mattes into AlphaHint/)";
