@@ -153,6 +153,9 @@ VideoReader::VideoReader(const fs::path& path) : impl_(std::make_unique<Impl>())
   fps_ = impl_->cap.get(cv::CAP_PROP_FPS);
   width_ = static_cast<int>(impl_->cap.get(cv::CAP_PROP_FRAME_WIDTH));
   height_ = static_cast<int>(impl_->cap.get(cv::CAP_PROP_FRAME_HEIGHT));
+  if (width_ <= 0 || height_ <= 0) {
+    throw FrameError("cannot read video '" + path.string() + "': no video stream (damaged file or not a video)");
+  }
 }
 
 VideoReader::~VideoReader() = default;

@@ -1,0 +1,102 @@
+// Interoperability with Python's `safetensors` package and the venv's PyTorch (from PyPI): files
+// we write load there, and files they write (safetensors, and .pth from a newer PyTorch than the
+// fixtures') load here, bit for bit.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "corridorkey/checkpoint.hpp"
+#include "test_support.hpp"
+
+namespace ck = corridorkey;
+namespace fs = std::filesystem;
+using ck::test::TempDir;
+
+namespace {
+
+int python(const std::string& script, const TempDir& dir) {
+  ck::test::write_bytes(dir / "script.py", script);
+  const std::string cmd = "'" + ck::test::python() + "' '" + (dir / "script.py").string() + "' '" + dir.path().string() + "'";
+  return std::system(cmd.c_str());
+}
+
+#define REQUIRE_PYTHON()                                                                        \
+  if (ck::test::python().empty() || !fs::exists(ck::test::python()))                            \
+    GTEST_SKIP() << "no Python with torch+safetensors configured (scripts/setup.sh installs one)"
+
+TEST(PythonInterop, OurSafetensorsLoadInPythonAndBack) {
+  REQUIRE_PYTHON();
+  TempDir dir;
+  std::map<std::string, at::Tensor> t{{"f32", at::randn({3, 5})},
+                                      {"bf16", at::randn({4}).to(at::kBFloat16)},
+                                      {"f16", at::randn({2, 2}).to(at::kHalf)},
+                                      {"i64", at::arange(7, at::kLong)},
+                                      {"u8", at::arange(9, at::kLong).to(at::kByte)},
+                                      {"bool", at::tensor({1, 0}).to(at::kBool)}};
+  ck::write_safetensors(dir / "ours.safetensors", t, {{"who", "corridorkey"}});
+  ASSERT_EQ(python(R"(
+import sys, os
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+d = sys.argv[1]
+with safe_open(os.path.join(d, 'ours.safetensors'), 'pt') as f:
+    assert f.metadata() == {'who': 'corridorkey'}, f.metadata()
+sd = load_file(os.path.join(d, 'ours.safetensors'))
+save_file(sd, os.path.join(d, 'theirs.safetensors'), metadata={'who': 'python'})
+)", dir), 0);
+  const auto back = ck::SafetensorsFile::open(dir / "theirs.safetensors");
+  EXPECT_EQ(back.metadata().at("who"), "python");
+  for (const auto& [name, tensor] : t) EXPECT_TRUE(ck::test::bit_identical(back.tensor(name), tensor)) << name;
+}
+
+TEST(PythonInterop, FilesWrittenByTheVenvTorchLoad) {
+  REQUIRE_PYTHON();
+  TempDir dir;
+  ASSERT_EQ(python(R"(
+import sys, os, collections, torch
+from safetensors.torch import save_file
+d = sys.argv[1]
+torch.manual_seed(0)
+base = torch.randn(6, 4)
+sd = collections.OrderedDict()
+sd['w'] = torch.nn.Parameter(torch.randn(3, 3))
+sd['half'] = torch.randn(5).half()
+sd['bf16'] = torch.randn(2, 3).bfloat16()
+sd['ids'] = torch.arange(4)
+sd['view'] = base[1:4, ::2]
+sd['t'] = base.t()
+sd['scalar'] = torch.tensor(1.5)
+bn = torch.nn.BatchNorm2d(3)
+for k, v in bn.state_dict().items(): sd['bn.' + k] = v
+torch.save({'state_dict': {'_orig_mod.' + k: v for k, v in sd.items()}, 'epoch': 3, 'lr': 1e-4}, os.path.join(d, 'new.pth'))
+save_file({k: v.detach().contiguous() for k, v in sd.items()}, os.path.join(d, 'new.safetensors'))
+)", dir), 0);
+  const ck::StateDict pth = ck::load_state_dict(dir / "new.pth");
+  const ck::StateDict st = ck::load_state_dict(dir / "new.safetensors");
+  ASSERT_EQ(pth.tensors.size(), st.tensors.size());
+  EXPECT_EQ(pth.report.stripped_orig_mod, pth.tensors.size());
+  for (const auto& [name, t] : st.tensors) {
+    ASSERT_TRUE(pth.tensors.count(name)) << name;
+    EXPECT_TRUE(ck::test::bit_identical(pth.tensors.at(name).contiguous(), t)) << name;
+  }
+}
+
+TEST(PythonInterop, OurPthLoadsWithTorchWeightsOnly) {
+  REQUIRE_PYTHON();
+  TempDir dir;
+  std::map<std::string, at::Tensor> t{{"a.weight", at::randn({4, 3})}, {"a.ids", at::arange(5, at::kLong)}};
+  ck::write_pth(dir / "ours.pth", t);
+  ck::write_safetensors(dir / "ours.safetensors", t);
+  ASSERT_EQ(python(R"(
+import sys, os, torch
+from safetensors.torch import load_file
+d = sys.argv[1]
+a = torch.load(os.path.join(d, 'ours.pth'), weights_only=True)
+b = load_file(os.path.join(d, 'ours.safetensors'))
+assert list(a.keys()) == sorted(b.keys()), (list(a.keys()), list(b.keys()))
+for k in b: assert torch.equal(a[k], b[k]), k
+)", dir), 0);
+}
+
+}  // namespace
