@@ -77,7 +77,11 @@ else
   echo "CUDA: no nvcc found -> CORRIDORKEY_CUDA=$CUDA_MODE (CPU-only unless ON, which will fail)"
 fi
 LAUNCHER=()
-command -v ccache >/dev/null 2>&1 && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null 2>&1; then
+  # Paths relative to the checkout, so that a fresh clone elsewhere still hits the cache.
+  export CCACHE_BASEDIR="$ROOT" CCACHE_DIR="${CCACHE_DIR:-$DEPS/ccache}" CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+  LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
+fi
 configure() {  # configure <dir> <extra cmake args...>
   local dir="$1"; shift
   cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TORCH_CMAKE" \

@@ -1,6 +1,6 @@
 // Model forward on the CPU: median ms/frame over N frames after a warm-up, peak RSS, and achieved
 // GFLOP/s against the model's FLOP count, for v1.0 random weights.
-//   bench_model [--sizes 512,1024] [--precisions float32,bfloat16] [--frames 5] [--threads 2]
+//   bench_model [--sizes 512,1024] [--precisions float32,bfloat16] [--frames 5] [--threads 2] [--device cpu|cuda]
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -23,12 +23,14 @@ std::vector<std::string> split(const std::string& s) {
 int main(int argc, char** argv) {
   std::string sizes = "512,1024", precisions = "float32,bfloat16";
   int frames = 5, threads = 2;
+  std::string device = "cpu";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
     if (a == "--sizes") sizes = v;
     else if (a == "--precisions") precisions = v;
     else if (a == "--frames") frames = std::stoi(v);
     else if (a == "--threads") threads = std::stoi(v);
+    else if (a == "--device") device = v;
   }
   at::set_num_threads(threads);
   at::manual_seed(0);
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
     sd.tensors[name] = name.ends_with("num_batches_tracked") ? at::zeros(shape, at::kLong)
                        : name.ends_with("running_var") ? at::ones(shape) : at::randn(shape) * 0.02;
   }
+  std::printf("device %s, %d CPU threads\n", device.c_str(), threads);
   std::printf("%6s %9s %6s %12s %12s %10s %10s\n", "size", "precision", "frames", "median ms", "GFLOP/frame", "GFLOP/s",
               "RSS MB");
   for (const auto& size : split(sizes)) {
@@ -45,11 +48,14 @@ int main(int argc, char** argv) {
       ck::ModelOptions mo;
       mo.img_size = std::stoi(size);
       mo.precision = ck::parse_precision(p);
+      mo.device = c10::Device(device);
       const ck::GreenFormer model = ck::GreenFormer::load(sd, config, mo);
       const at::Tensor x = at::randn({1, 4, mo.img_size, mo.img_size});
-      model.forward(x);  // warm-up
+      // .item() waits for the device, so GPU times include the whole forward pass.
+      const auto run = [&] { (void)model.forward(x).alpha.sum().item<float>(); };
+      run();  // warm-up
       std::vector<double> t;
-      for (int f = 0; f < frames; ++f) t.push_back(bench::seconds([&] { model.forward(x); }));
+      for (int f = 0; f < frames; ++f) t.push_back(bench::seconds(run));
       const double gflop = model.flops_per_frame() / 1e9;
       std::printf("%6s %9s %6d %12.0f %12.1f %10.1f %10.0f\n", size.c_str(), p.c_str(), frames, 1e3 * bench::median(t),
                   gflop, gflop / bench::median(t), bench::peak_rss_mb());

@@ -106,8 +106,8 @@ int main(int argc, char** argv) {
     while (std::getline(in, line)) {
       if (line.find("\"summary\"") != std::string::npos) summary = line;
     }
-    std::printf("end to end: %d frames in %.1f s (process %.1f s incl. model load) = %.3f frames/s; model only %.3f frames/s; ratio %.2f\n",
-                clip_frames, wall, wall, clip_frames / wall, 1.0 / m, (clip_frames / wall) * m);
+    std::printf("end to end: %d frames in %.1f s (whole process, model load included) = %.3f frames/s; model only %.3f frames/s; ratio %.2f\n",
+                clip_frames, wall, clip_frames / wall, 1.0 / m, (clip_frames / wall) * m);
     std::printf("summary: %s\n", summary.c_str());
   }
   return 0;
