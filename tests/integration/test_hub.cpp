@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 using ck::test::HubResponse;
 using ck::test::HubServer;
 using ck::test::TempDir;
+using ck::test::error_of;
 using Kind = HubResponse::Kind;
 
 namespace {
@@ -32,15 +33,6 @@ ck::HubOptions options_for(const HubServer& server, const TempDir& dir) {
   o.stall_timeout_seconds = 2;
   o.min_free_bytes = 1;
   return o;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ck::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(HubDownload, PrefersSafetensorsAndVerifiesIt) {

@@ -10,6 +10,8 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include "corridorkey/errors.hpp"
+
 namespace corridorkey::test {
 namespace fs = std::filesystem;
 
@@ -66,6 +68,15 @@ std::string read_bytes(const fs::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 std::string python() {

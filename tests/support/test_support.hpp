@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -36,6 +37,9 @@ bool bit_identical(const at::Tensor& a, const at::Tensor& b);
 /// Writes bytes to a file.
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);
 std::string read_bytes(const std::filesystem::path& path);
+
+/// The message of the corridorkey::Error `f` throws, or "" when it throws none.
+std::string error_of(const std::function<void()>& f);
 
 /// The venv's python (for interop tests), or "" when none was configured.
 std::string python();

@@ -9,18 +9,10 @@
 #include "test_support.hpp"
 
 namespace ck = corridorkey;
+using ck::test::error_of;
 using ck::test::fixtures;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ck::Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 ck::StateDict tiny() { return ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors"); }
 

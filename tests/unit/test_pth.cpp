@@ -17,12 +17,7 @@ using ck::test::TempDir;
 namespace {
 
 std::string error_of(const fs::path& path) {
-  try {
-    ck::load_state_dict(path);
-  } catch (const ck::CheckpointError& e) {
-    return e.what();
-  }
-  return "";
+  return ck::test::error_of([&] { ck::load_state_dict(path); });
 }
 
 TEST(Pth, TinyFixtureMatchesSafetensorsBitForBit) {
