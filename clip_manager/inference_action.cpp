@@ -4,8 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <ATen/Parallel.h>
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -54,7 +54,8 @@ struct Outputs {
 };
 
 std::string stem_for(const ck::Clip& clip, int index) {
-  if (clip.input->kind == ck::ClipAsset::Kind::Sequence) return clip.input->frames[static_cast<std::size_t>(index)].stem().string();
+  if (clip.input->kind == ck::ClipAsset::Kind::Sequence)
+    return clip.input->frames[static_cast<std::size_t>(index)].stem().string();
   char buf[16];
   std::snprintf(buf, sizeof buf, "%05d", index);
   return buf;
@@ -81,11 +82,13 @@ c10::Device pick_device(const std::string& wanted) {
   if (wanted == "cpu") return c10::Device(c10::kCPU);
   if (!cuda) {
     throw ck::UsageError("--device " + wanted + " asked for CUDA, but no CUDA device is visible" +
-                         (ck::kernels::built_with_cuda() ? "" : " and this build has no CUDA support") + "; use --device cpu");
+                         (ck::kernels::built_with_cuda() ? "" : " and this build has no CUDA support") +
+                         "; use --device cpu");
   }
   const c10::Device d(wanted == "cuda" ? "cuda:0" : wanted);
   if (d.index() >= ck::kernels::cuda_device_count()) {
-    throw ck::UsageError("--device " + wanted + ": only " + std::to_string(ck::kernels::cuda_device_count()) + " CUDA device(s) visible");
+    throw ck::UsageError("--device " + wanted + ": only " + std::to_string(ck::kernels::cuda_device_count()) +
+                         " CUDA device(s) visible");
   }
   return d;
 }
@@ -95,7 +98,8 @@ void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQ
   std::unique_ptr<ck::VideoReader> plate_video, hint_video;
   int video_pos = 0;
   try {
-    if (clip.input->kind == ck::ClipAsset::Kind::Video) plate_video = std::make_unique<ck::VideoReader>(clip.input->path);
+    if (clip.input->kind == ck::ClipAsset::Kind::Video)
+      plate_video = std::make_unique<ck::VideoReader>(clip.input->path);
     if (clip.hint->kind == ck::ClipAsset::Kind::Video) hint_video = std::make_unique<ck::VideoReader>(clip.hint->path);
   } catch (const ck::Error& e) {
     for (int i : indices) queue.push({i, stem_for(clip, i), {}, {}, e.what()});
@@ -113,13 +117,17 @@ void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQ
       }
       if (plate_video) {
         job.plate = plate_video->next();
-        if (job.plate.empty()) throw ck::FrameError("cannot decode frame " + std::to_string(i) + " of video '" + clip.input->path.string() + "'");
+        if (job.plate.empty())
+          throw ck::FrameError("cannot decode frame " + std::to_string(i) + " of video '" + clip.input->path.string() +
+                               "'");
       } else {
         job.plate = ck::read_plate(clip.input->frames[static_cast<std::size_t>(i)]);
       }
       if (hint_video) {
         job.hint = hint_video->next_hint();
-        if (job.hint.empty()) throw ck::FrameError("cannot decode frame " + std::to_string(i) + " of hint video '" + clip.hint->path.string() + "'");
+        if (job.hint.empty())
+          throw ck::FrameError("cannot decode frame " + std::to_string(i) + " of hint video '" +
+                               clip.hint->path.string() + "'");
       } else {
         job.hint = ck::read_hint(clip.hint->frames[static_cast<std::size_t>(i)]);
       }
@@ -164,15 +172,15 @@ void stitch_comp(const ck::Clip& clip, const Outputs& out) {
   const fs::path temp = clip.output_dir() / ("." + clip.name + "_comp.tmp.mp4");
   const std::string fps = std::to_string(clip.input->fps > 0 ? clip.input->fps : 24.0);
   const std::string pattern = (out.comp / "%05d.png").string();
-  std::vector<std::string> args{ffmpeg, "-y", "-loglevel", "error", "-framerate", fps, "-i", pattern,
-                                "-c:v", "libx264", "-pix_fmt", "yuv420p", temp.string()};
+  std::vector<std::string> args{ffmpeg,  "-y",   "-loglevel", "error",    "-framerate", fps,          "-i",
+                                pattern, "-c:v", "libx264",   "-pix_fmt", "yuv420p",    temp.string()};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
   int status = 0;
-  if (::posix_spawn(&pid, ffmpeg.c_str(), nullptr, nullptr, argv.data(), environ) != 0 || ::waitpid(pid, &status, 0) < 0 ||
-      !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (::posix_spawn(&pid, ffmpeg.c_str(), nullptr, nullptr, argv.data(), environ) != 0 ||
+      ::waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::error_code ec;
     fs::remove(temp, ec);
     ck::log_warn("ffmpeg could not stitch ", target.string(), "; the Comp/ frames are complete");
@@ -200,8 +208,10 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, R
     const std::string stem = stem_for(clip, i);
     bool all = o.skip_existing;
     for (const auto& f : out.files(stem)) all = all && fs::exists(f);
-    if (all) skipped.emplace_back(i, stem);
-    else todo.push_back(i);
+    if (all)
+      skipped.emplace_back(i, stem);
+    else
+      todo.push_back(i);
   }
   reporter.clip_start(clip.name, clip.input->frame_count, static_cast<int>(wanted.size()));
   for (const auto& [i, stem] : skipped) {
@@ -222,8 +232,10 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, R
         error = e.what();
       }
       std::lock_guard lock(report_mutex);
-      if (error.empty()) ++tally.ok;
-      else ++tally.failed;
+      if (error.empty())
+        ++tally.ok;
+      else
+        ++tally.failed;
       reporter.frame_done(clip.name, job->index, job->stem, error.empty() ? "ok" : "failed", error);
     }
   });
@@ -281,8 +293,13 @@ int run_inference(const Options& o) {
   reporter.event({{"event", "start"}, {"clips", clips.size()}, {"ready", ready}});
   if (ready == 0) {
     ck::log_warn("no clip is ready in ", o.clips_dir.string(), " (see `--action list`)");
-    reporter.event({{"event", "summary"}, {"clips_ok", 0}, {"clips_failed", not_ready}, {"frames_ok", 0},
-                    {"frames_skipped", 0}, {"frames_failed", 0}, {"interrupted", false},
+    reporter.event({{"event", "summary"},
+                    {"clips_ok", 0},
+                    {"clips_failed", not_ready},
+                    {"frames_ok", 0},
+                    {"frames_skipped", 0},
+                    {"frames_failed", 0},
+                    {"interrupted", false},
                     {"exit_code", not_ready ? 1 : 0}});
     return not_ready ? kSomeFailed : kOk;
   }
@@ -302,10 +319,14 @@ int run_inference(const Options& o) {
   mo.precision = o.precision.empty() ? (device.is_cuda() ? at::kHalf : at::kFloat) : ck::parse_precision(o.precision);
   mo.allow_backbone_only = o.backbone_only;
   ck::Engine engine(ck::GreenFormer::load(sd, config, mo));
-  ck::log_info("model: ", config.describe(), " (architecture from ", origin, "), ", resolved.path.string(), " [", resolved.how,
-               "], img_size ", o.img_size, ", ", ck::precision_name(mo.precision), " on ", device.str());
-  reporter.event({{"event", "model"}, {"checkpoint", resolved.path.string()}, {"how", resolved.how},
-                  {"img_size", o.img_size}, {"precision", ck::precision_name(mo.precision)}, {"device", device.str()}});
+  ck::log_info("model: ", config.describe(), " (architecture from ", origin, "), ", resolved.path.string(), " [",
+               resolved.how, "], img_size ", o.img_size, ", ", ck::precision_name(mo.precision), " on ", device.str());
+  reporter.event({{"event", "model"},
+                  {"checkpoint", resolved.path.string()},
+                  {"how", resolved.how},
+                  {"img_size", o.img_size},
+                  {"precision", ck::precision_name(mo.precision)},
+                  {"device", device.str()}});
 
   ClipTally total;
   int clips_failed = not_ready;
@@ -318,9 +339,15 @@ int run_inference(const Options& o) {
   const bool interrupted = ck::interrupt_requested();
   const int code = interrupted ? kInterrupted : (total.failed || clips_failed) ? kSomeFailed : kOk;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  reporter.event({{"event", "summary"}, {"clips_ok", ready - (clips_failed - not_ready)}, {"clips_failed", clips_failed},
-                  {"frames_ok", total.ok}, {"frames_skipped", total.skipped}, {"frames_failed", total.failed},
-                  {"interrupted", interrupted}, {"seconds", seconds}, {"exit_code", code}});
+  reporter.event({{"event", "summary"},
+                  {"clips_ok", ready - (clips_failed - not_ready)},
+                  {"clips_failed", clips_failed},
+                  {"frames_ok", total.ok},
+                  {"frames_skipped", total.skipped},
+                  {"frames_failed", total.failed},
+                  {"interrupted", interrupted},
+                  {"seconds", seconds},
+                  {"exit_code", code}});
   ck::log_info("done: ", total.ok, " frames written, ", total.skipped, " skipped, ", total.failed, " failed in ",
                static_cast<int>(seconds), " s", interrupted ? " (interrupted)" : "");
   return code;

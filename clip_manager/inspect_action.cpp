@@ -22,7 +22,8 @@ int run_inspect(const Options& o) {
     const ck::StateDict sd = ck::load_state_dict(o.checkpoint);
     std::vector<std::string> bad;
     for (const auto& [name, t] : sd.tensors) {
-      if (at::isFloatingType(t.scalar_type()) && t.numel() > 0 && !at::isfinite(t).all().item<bool>()) bad.push_back(name);
+      if (at::isFloatingType(t.scalar_type()) && t.numel() > 0 && !at::isfinite(t).all().item<bool>())
+        bad.push_back(name);
     }
     std::string build = "ok";
     try {
@@ -34,8 +35,9 @@ int run_inspect(const Options& o) {
     extra["verify"] = {{"non_finite_tensors", bad}, {"builds", build}};
     if (!bad.empty() || build != "ok") code = kModel;
     if (!o.json) {
-      tail << "Verify:      " << (bad.empty() ? "all tensors finite" : std::to_string(bad.size()) + " tensors hold NaN/Inf")
-                << "; network " << (build == "ok" ? "builds" : "does not build: " + build) << "\n";
+      tail << "Verify:      "
+           << (bad.empty() ? "all tensors finite" : std::to_string(bad.size()) + " tensors hold NaN/Inf")
+           << "; network " << (build == "ok" ? "builds" : "does not build: " + build) << "\n";
     }
   }
   if (!o.compare.empty()) {
@@ -45,8 +47,9 @@ int run_inspect(const Options& o) {
     extra["compare"] = {{"other", o.compare.string()}, {"identical", diffs.empty()}, {"differences", list}};
     if (!diffs.empty()) code = kSomeFailed;
     if (!o.json) {
-      tail << "Compare:     " << (diffs.empty() ? "identical to " : std::to_string(diffs.size()) + " tensors differ from ")
-                << o.compare.string() << "\n";
+      tail << "Compare:     "
+           << (diffs.empty() ? "identical to " : std::to_string(diffs.size()) + " tensors differ from ")
+           << o.compare.string() << "\n";
       for (const auto& d : diffs) tail << "  " << d.name << ": " << d.what << "\n";
     }
   }

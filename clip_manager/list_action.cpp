@@ -14,9 +14,13 @@ int run_list(const Options& o) {
   int not_ready = 0;
   if (o.json) {
     for (const auto& c : clips) {
-      nlohmann::json e = {{"event", "clip"}, {"clip", c.name}, {"ready", c.ready()}, {"status", c.ready() ? "ready" : c.problem}};
-      if (c.input) e.update({{"frames", c.input->frame_count}, {"width", c.input->width}, {"height", c.input->height},
-                             {"input", c.input->path.string()}});
+      nlohmann::json e = {
+          {"event", "clip"}, {"clip", c.name}, {"ready", c.ready()}, {"status", c.ready() ? "ready" : c.problem}};
+      if (c.input)
+        e.update({{"frames", c.input->frame_count},
+                  {"width", c.input->width},
+                  {"height", c.input->height},
+                  {"input", c.input->path.string()}});
       if (c.hint) e["hint"] = c.hint->path.string();
       std::cout << e.dump() << "\n";
       not_ready += c.ready() ? 0 : 1;
@@ -26,10 +30,12 @@ int run_list(const Options& o) {
   std::printf("%-24s %7s %11s %-22s %s\n", "CLIP", "FRAMES", "RESOLUTION", "HINT", "STATUS");
   for (const auto& c : clips) {
     const std::string frames = c.input ? std::to_string(c.input->frame_count) : "-";
-    const std::string res = (c.input && c.input->width) ? std::to_string(c.input->width) + "x" + std::to_string(c.input->height) : "-";
+    const std::string res =
+        (c.input && c.input->width) ? std::to_string(c.input->width) + "x" + std::to_string(c.input->height) : "-";
     std::string hint = "-";
-    if (c.hint) hint = (c.hint->kind == ck::ClipAsset::Kind::Video ? c.hint->path.filename().string() : "AlphaHint/") +
-                       " (" + std::to_string(c.hint->frame_count) + ")";
+    if (c.hint)
+      hint = (c.hint->kind == ck::ClipAsset::Kind::Video ? c.hint->path.filename().string() : "AlphaHint/") + " (" +
+             std::to_string(c.hint->frame_count) + ")";
     std::printf("%-24s %7s %11s %-22s %s\n", c.name.c_str(), frames.c_str(), res.c_str(), hint.c_str(),
                 c.ready() ? "ready" : c.problem.c_str());
     not_ready += c.ready() ? 0 : 1;

@@ -12,7 +12,8 @@ using corridorkey::UsageError;
 int to_int(const std::string& flag, const std::string& v) {
   int out = 0;
   const auto r = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (r.ec != std::errc() || r.ptr != v.data() + v.size()) throw UsageError(flag + " needs an integer, got '" + v + "'");
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size())
+    throw UsageError(flag + " needs an integer, got '" + v + "'");
   return out;
 }
 
@@ -106,8 +107,10 @@ Options parse_options(int argc, char** argv) {
       if (i + 1 >= argc) throw UsageError(arg + " needs a value (see --help)");
       return argv[++i];
     };
-    if (arg == "-h" || arg == "--help") o.help = true;
-    else if (arg == "--version") o.version = true;
+    if (arg == "-h" || arg == "--help")
+      o.help = true;
+    else if (arg == "--version")
+      o.version = true;
     else if (arg == "--action") {
       o.action = next();
       if (o.action != "list" && o.action != "run_inference" && o.action != "inspect_checkpoint") {
@@ -116,7 +119,8 @@ Options parse_options(int argc, char** argv) {
     } else if (arg == "--backend") {
       o.backend = next();
       if (o.backend != "auto" && o.backend != "torch") {
-        throw UsageError("backend '" + o.backend + "' is not available in this build: it has 'torch' (and 'auto', which picks it)");
+        throw UsageError("backend '" + o.backend +
+                         "' is not available in this build: it has 'torch' (and 'auto', which picks it)");
       }
     } else if (arg == "--device") {
       o.device = next();
@@ -124,13 +128,17 @@ Options parse_options(int argc, char** argv) {
                       (o.device.rfind("cuda:", 0) == 0 && o.device.size() > 5 &&
                        o.device.find_first_not_of("0123456789", 5) == std::string::npos);
       if (!ok) throw UsageError("invalid --device '" + o.device + "': use auto, cpu, cuda or cuda:N");
-    } else if (arg == "--clips-dir") o.clips_dir = next();
-    else if (arg == "--checkpoint-dir") o.checkpoint_dir = next();
-    else if (arg == "--checkpoint") o.checkpoint = next();
+    } else if (arg == "--clips-dir")
+      o.clips_dir = next();
+    else if (arg == "--checkpoint-dir")
+      o.checkpoint_dir = next();
+    else if (arg == "--checkpoint")
+      o.checkpoint = next();
     else if (arg == "--img-size") {
       o.img_size = to_int(arg, next());
       if (o.img_size <= 0 || o.img_size % 32 != 0) {
-        throw UsageError("--img-size " + std::to_string(o.img_size) + " is not a positive multiple of 32 (e.g. 512, 1024, 2048)");
+        throw UsageError("--img-size " + std::to_string(o.img_size) +
+                         " is not a positive multiple of 32 (e.g. 512, 1024, 2048)");
       }
     } else if (arg == "--precision") {
       o.precision = next();
@@ -147,27 +155,40 @@ Options parse_options(int argc, char** argv) {
     } else if (arg == "--frame-range") {
       const std::string v = next();
       const auto dash = v.find('-');
-      if (dash == std::string::npos || dash == 0) throw UsageError("--frame-range needs A-B (0-based, inclusive), got '" + v + "'");
+      if (dash == std::string::npos || dash == 0)
+        throw UsageError("--frame-range needs A-B (0-based, inclusive), got '" + v + "'");
       const int a = to_int(arg, v.substr(0, dash)), b = to_int(arg, v.substr(dash + 1));
       if (a < 0 || b < a) throw UsageError("--frame-range " + v + ": need 0 <= A <= B");
       o.frame_range = {a, b};
-    } else if (arg == "--skip-existing") o.skip_existing = true;
-    else if (arg == "--linear") o.settings.input_is_linear = true;
+    } else if (arg == "--skip-existing")
+      o.skip_existing = true;
+    else if (arg == "--linear")
+      o.settings.input_is_linear = true;
     else if (arg == "--despill") {
       o.settings.despill_strength = to_double(arg, next());
-      if (o.settings.despill_strength < 0 || o.settings.despill_strength > 1) throw UsageError("--despill must be between 0 and 1");
-    } else if (arg == "--no-despeckle") o.settings.auto_despeckle = false;
+      if (o.settings.despill_strength < 0 || o.settings.despill_strength > 1)
+        throw UsageError("--despill must be between 0 and 1");
+    } else if (arg == "--no-despeckle")
+      o.settings.auto_despeckle = false;
     else if (arg == "--despeckle-size") {
       o.settings.despeckle_size = to_int(arg, next());
       if (o.settings.despeckle_size < 0) throw UsageError("--despeckle-size must be 0 or more");
-    } else if (arg == "--refiner-scale") o.settings.refiner_scale = to_double(arg, next());
-    else if (arg == "--no-comp") o.settings.generate_comp = false;
-    else if (arg == "--backbone-only") o.backbone_only = true;
-    else if (arg == "--json") o.json = true;
-    else if (arg == "--verify") o.verify = true;
-    else if (arg == "--compare") o.compare = next();
-    else if (arg == "--log-level") o.log_level = corridorkey::parse_log_level(next());
-    else throw UsageError("unknown option '" + arg + "' (see --help)");
+    } else if (arg == "--refiner-scale")
+      o.settings.refiner_scale = to_double(arg, next());
+    else if (arg == "--no-comp")
+      o.settings.generate_comp = false;
+    else if (arg == "--backbone-only")
+      o.backbone_only = true;
+    else if (arg == "--json")
+      o.json = true;
+    else if (arg == "--verify")
+      o.verify = true;
+    else if (arg == "--compare")
+      o.compare = next();
+    else if (arg == "--log-level")
+      o.log_level = corridorkey::parse_log_level(next());
+    else
+      throw UsageError("unknown option '" + arg + "' (see --help)");
   }
   if (!o.help && !o.version && o.action.empty()) {
     throw UsageError("--action is required: list, run_inference or inspect_checkpoint (see --help)");

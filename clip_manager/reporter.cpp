@@ -25,8 +25,9 @@ void Reporter::frame_done(const std::string& clip, int index, const std::string&
   ++done_;
   if (status == "ok") ++ok_;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  nlohmann::json e = {{"event", "frame"}, {"clip", clip}, {"index", index}, {"stem", stem}, {"status", status},
-                      {"done", done_}, {"total", total_}, {"fps", elapsed > 0 ? ok_ / elapsed : 0.0}};
+  nlohmann::json e = {
+      {"event", "frame"}, {"clip", clip},  {"index", index},  {"stem", stem},
+      {"status", status}, {"done", done_}, {"total", total_}, {"fps", elapsed > 0 ? ok_ / elapsed : 0.0}};
   if (!error.empty()) e["error"] = error;
   event(e);
   if (status == "failed") corridorkey::log_error("clip '", clip, "' frame ", stem, ": ", error);
@@ -54,7 +55,11 @@ void Reporter::draw(bool final) {
 }
 
 void Reporter::clip_end(const std::string& clip, int ok, int skipped, int failed, bool interrupted) {
-  event({{"event", "clip_end"}, {"clip", clip}, {"ok", ok}, {"skipped", skipped}, {"failed", failed},
+  event({{"event", "clip_end"},
+         {"clip", clip},
+         {"ok", ok},
+         {"skipped", skipped},
+         {"failed", failed},
          {"interrupted", interrupted}});
   corridorkey::log_info("clip '", clip, "': ", ok, " written, ", skipped, " skipped, ", failed, " failed",
                         interrupted ? " (interrupted)" : "");

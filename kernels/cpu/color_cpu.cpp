@@ -7,7 +7,8 @@ float linear_to_srgb(float x) { return math::linear_to_srgb(x); }
 
 void normalize_pack(const float* rgb, const float* hint, float* out, std::size_t pixels, bool input_is_linear) {
   for (int c = 0; c < 3; ++c) {
-    for (std::size_t i = 0; i < pixels; ++i) out[c * pixels + i] = math::normalize(rgb[c * pixels + i], c, input_is_linear);
+    for (std::size_t i = 0; i < pixels; ++i)
+      out[c * pixels + i] = math::normalize(rgb[c * pixels + i], c, input_is_linear);
   }
   for (std::size_t i = 0; i < pixels; ++i) out[3 * pixels + i] = hint[i];
 }

@@ -19,8 +19,10 @@ int main(int argc, char** argv) {
   fs::path dir = fs::temp_directory_path() / "corridorkey-bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--repeats") repeats = std::stoi(argv[i + 1]);
-    else if (a == "--dir") dir = argv[i + 1];
+    if (a == "--repeats")
+      repeats = std::stoi(argv[i + 1]);
+    else if (a == "--dir")
+      dir = argv[i + 1];
   }
   fs::create_directories(dir);
   const fs::path st = dir / "v1.safetensors", pth = dir / "v1.pth";
@@ -40,7 +42,8 @@ int main(int argc, char** argv) {
     double bytes = 0;
     for (int r = 0; r < repeats; ++r) {
       first.push_back(bench::seconds([&] {
-        if (file == st) (void)ck::SafetensorsFile::open(file).tensor("encoder.model.pos_embed");
+        if (file == st)
+          (void)ck::SafetensorsFile::open(file).tensor("encoder.model.pos_embed");
         else {
           const auto p = ck::PthFile::open(file);
           (void)p.tensor(*p.flatten().front().second);
@@ -50,14 +53,15 @@ int main(int argc, char** argv) {
       full.push_back(bench::seconds([&] { sd = ck::load_state_dict(file); }));
       // Touch every byte (sum), as the network will: from the page cache, no copy was made before.
       read.push_back(bench::seconds([&] {
-        double s = 0;
-        bytes = 0;
-        for (const auto& [n, t] : sd.tensors) {
-          s += t.to(at::kDouble).sum().item<double>() * 0;
-          bytes += static_cast<double>(t.nbytes());
-        }
-        (void)s;
-      }) + full.back());
+                       double s = 0;
+                       bytes = 0;
+                       for (const auto& [n, t] : sd.tensors) {
+                         s += t.to(at::kDouble).sum().item<double>() * 0;
+                         bytes += static_cast<double>(t.nbytes());
+                       }
+                       (void)s;
+                     }) +
+                     full.back());
     }
     const double gbs = bytes / bench::median(read) / 1e9;
     (file == st ? st_read : pth_read) = bench::median(read);

@@ -26,11 +26,16 @@ int main(int argc, char** argv) {
   std::string device = "cpu";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--sizes") sizes = v;
-    else if (a == "--precisions") precisions = v;
-    else if (a == "--frames") frames = std::stoi(v);
-    else if (a == "--threads") threads = std::stoi(v);
-    else if (a == "--device") device = v;
+    if (a == "--sizes")
+      sizes = v;
+    else if (a == "--precisions")
+      precisions = v;
+    else if (a == "--frames")
+      frames = std::stoi(v);
+    else if (a == "--threads")
+      threads = std::stoi(v);
+    else if (a == "--device")
+      device = v;
   }
   at::set_num_threads(threads);
   at::manual_seed(0);
@@ -38,7 +43,8 @@ int main(int argc, char** argv) {
   const ck::ModelConfig config;
   for (const auto& [name, shape] : config.parameter_shapes(2048)) {
     sd.tensors[name] = name.ends_with("num_batches_tracked") ? at::zeros(shape, at::kLong)
-                       : name.ends_with("running_var") ? at::ones(shape) : at::randn(shape) * 0.02;
+                       : name.ends_with("running_var")       ? at::ones(shape)
+                                                             : at::randn(shape) * 0.02;
   }
   std::printf("device %s, %d CPU threads\n", device.c_str(), threads);
   std::printf("%6s %9s %6s %12s %12s %10s %10s\n", "size", "precision", "frames", "median ms", "GFLOP/frame", "GFLOP/s",

@@ -25,12 +25,19 @@ int main(int argc, char** argv) {
   bool e2e = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--no-e2e") { e2e = false; continue; }
+    if (a == "--no-e2e") {
+      e2e = false;
+      continue;
+    }
     if (i + 1 >= argc) break;
-    if (a == "--img-size") img_size = std::stoi(argv[++i]);
-    else if (a == "--frames") frames = std::stoi(argv[++i]);
-    else if (a == "--clip-frames") clip_frames = std::stoi(argv[++i]);
-    else if (a == "--threads") threads = std::stoi(argv[++i]);
+    if (a == "--img-size")
+      img_size = std::stoi(argv[++i]);
+    else if (a == "--frames")
+      frames = std::stoi(argv[++i]);
+    else if (a == "--clip-frames")
+      clip_frames = std::stoi(argv[++i]);
+    else if (a == "--threads")
+      threads = std::stoi(argv[++i]);
   }
   at::set_num_threads(threads);
   const fs::path dir = fs::temp_directory_path() / "corridorkey-bench-pipeline";
@@ -58,7 +65,8 @@ int main(int argc, char** argv) {
   const ck::ModelConfig config;
   for (const auto& [name, shape] : config.parameter_shapes(2048)) {
     tensors[name] = name.ends_with("num_batches_tracked") ? at::zeros(shape, at::kLong)
-                    : name.ends_with("running_var") ? at::ones(shape) : at::randn(shape) * 0.02;
+                    : name.ends_with("running_var")       ? at::ones(shape)
+                                                          : at::randn(shape) * 0.02;
   }
   ck::write_safetensors(dir / "ck" / "CorridorKey.safetensors", tensors);
   const ck::StateDict sd = ck::load_state_dict(dir / "ck" / "CorridorKey.safetensors");
@@ -68,13 +76,17 @@ int main(int argc, char** argv) {
   const ck::InferenceSettings settings;
   for (int f = 0; f <= frames; ++f) {
     cv::Mat p, h;
-    const double d = bench::seconds([&] { p = ck::read_plate(dir / "plate.png"); h = ck::read_hint(dir / "hint.png"); });
+    const double d = bench::seconds([&] {
+      p = ck::read_plate(dir / "plate.png");
+      h = ck::read_hint(dir / "hint.png");
+    });
     at::Tensor input;
     const double t_pre = bench::seconds([&] { input = engine.preprocess({p}, {h}, false); });
     ck::ModelOutput out;
     const double t_model = bench::seconds([&] { out = engine.model().forward(input); });
     ck::FrameResult r;
-    const double t_post = bench::seconds([&] { r = ck::Engine::postprocess(out.alpha[0], out.fg[0], p.cols, p.rows, settings); });
+    const double t_post =
+        bench::seconds([&] { r = ck::Engine::postprocess(out.alpha[0], out.fg[0], p.cols, p.rows, settings); });
     const double t_enc = bench::seconds([&] {
       ck::write_exr(dir / "out" / "fg.exr", r.fg);
       ck::write_exr(dir / "out" / "matte.exr", r.alpha);
@@ -82,7 +94,8 @@ int main(int argc, char** argv) {
       ck::write_png8(dir / "out" / "comp.png", r.comp);
     });
     if (f == 0) continue;  // warm-up
-    decode.push_back(d), pre.push_back(t_pre), model.push_back(t_model), post.push_back(t_post), encode.push_back(t_enc);
+    decode.push_back(d), pre.push_back(t_pre), model.push_back(t_model), post.push_back(t_post),
+        encode.push_back(t_enc);
   }
   const double m = bench::median(model);
   std::printf("1920x1080 plate, img_size %d, float32, %d threads, medians of %d frames\n", img_size, threads, frames);
@@ -106,8 +119,10 @@ int main(int argc, char** argv) {
     while (std::getline(in, line)) {
       if (line.find("\"summary\"") != std::string::npos) summary = line;
     }
-    std::printf("end to end: %d frames in %.1f s (whole process, model load included) = %.3f frames/s; model only %.3f frames/s; ratio %.2f\n",
-                clip_frames, wall, clip_frames / wall, 1.0 / m, (clip_frames / wall) * m);
+    std::printf(
+        "end to end: %d frames in %.1f s (whole process, model load included) = %.3f frames/s; model only %.3f "
+        "frames/s; ratio %.2f\n",
+        clip_frames, wall, clip_frames / wall, 1.0 / m, (clip_frames / wall) * m);
     std::printf("summary: %s\n", summary.c_str());
   }
   return 0;

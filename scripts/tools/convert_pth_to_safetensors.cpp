@@ -38,21 +38,31 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--input") input = value();
-    else if (a == "--output") output = value();
-    else if (a == "--dtype") dtype = value();
-    else if (a == "--force") force = true;
-    else if (a == "-h" || a == "--help") { std::cout << kUsage; return 0; }
-    else return usage_error("unknown option '" + a + "'");
+    if (a == "--input")
+      input = value();
+    else if (a == "--output")
+      output = value();
+    else if (a == "--dtype")
+      dtype = value();
+    else if (a == "--force")
+      force = true;
+    else if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      return 0;
+    } else
+      return usage_error("unknown option '" + a + "'");
   }
   if (input.empty()) return usage_error("--input is required");
   if (output.empty()) return usage_error("--output is required");
-  if (output.extension() != ".safetensors") return usage_error("--output must end in .safetensors: '" + output.string() + "'");
+  if (output.extension() != ".safetensors")
+    return usage_error("--output must end in .safetensors: '" + output.string() + "'");
   if (dtype != "keep" && dtype != "fp16" && dtype != "bf16") return usage_error("--dtype must be keep, fp16 or bf16");
   std::error_code ec;
   if (!fs::exists(input, ec)) return usage_error("input '" + input.string() + "' does not exist");
-  if (fs::exists(output, ec) && fs::equivalent(input, output, ec)) return usage_error("input and output are the same file");
-  if (fs::exists(output, ec) && !force) return usage_error("output '" + output.string() + "' exists; pass --force to replace it");
+  if (fs::exists(output, ec) && fs::equivalent(input, output, ec))
+    return usage_error("input and output are the same file");
+  if (fs::exists(output, ec) && !force)
+    return usage_error("output '" + output.string() + "' exists; pass --force to replace it");
 
   try {
     const ck::StateDict source = ck::load_state_dict(input);

@@ -23,12 +23,17 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--output") output = value();
-    else if (a == "--config") config_name = value();
-    else if (a == "--seed") seed = std::stoull(value());
-    else if (a == "--no-refiner") refiner = false;
+    if (a == "--output")
+      output = value();
+    else if (a == "--config")
+      config_name = value();
+    else if (a == "--seed")
+      seed = std::stoull(value());
+    else if (a == "--no-refiner")
+      refiner = false;
     else {
-      std::cerr << "usage: make_random_checkpoint --output F.safetensors|F.pth [--config v1|tiny|file.json] [--seed N] [--no-refiner]\n";
+      std::cerr << "usage: make_random_checkpoint --output F.safetensors|F.pth [--config v1|tiny|file.json] [--seed N] "
+                   "[--no-refiner]\n";
       return a == "-h" || a == "--help" ? 0 : 2;
     }
   }
@@ -54,15 +59,21 @@ int main(int argc, char** argv) {
       at::Tensor t;
       const bool norm = name.find("norm") != std::string::npos || name.find(".bn.") != std::string::npos ||
                         name.find(".gn") != std::string::npos || name.find("stem.1.") != std::string::npos;
-      if (name.ends_with("num_batches_tracked")) t = at::zeros(shape, at::kLong);
-      else if (name.ends_with("running_var")) t = at::rand(shape) + 0.5;
-      else if (norm && name.ends_with(".weight")) t = at::ones(shape) + 0.1 * at::randn(shape);
-      else t = at::randn(shape) * 0.02;
+      if (name.ends_with("num_batches_tracked"))
+        t = at::zeros(shape, at::kLong);
+      else if (name.ends_with("running_var"))
+        t = at::rand(shape) + 0.5;
+      else if (norm && name.ends_with(".weight"))
+        t = at::ones(shape) + 0.1 * at::randn(shape);
+      else
+        t = at::randn(shape) * 0.02;
       if (t.is_floating_point()) params += static_cast<std::uint64_t>(t.numel());
       tensors.emplace(name, t);
     }
-    if (output.extension() == ".pth") ck::write_pth(output, tensors);
-    else ck::write_safetensors(output, tensors, {{"format", "pt"}, {"corridorkey.config", config.to_json()}});
+    if (output.extension() == ".pth")
+      ck::write_pth(output, tensors);
+    else
+      ck::write_safetensors(output, tensors, {{"format", "pt"}, {"corridorkey.config", config.to_json()}});
     std::cout << "wrote " << output.string() << ": " << tensors.size() << " tensors, " << params << " parameters ("
               << config.describe() << ")\n";
     return 0;

@@ -8,8 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    const auto header = corridorkey::parse_safetensors_header(
-        std::as_bytes(std::span(data, size)), "fuzz.safetensors");
+    const auto header = corridorkey::parse_safetensors_header(std::as_bytes(std::span(data, size)), "fuzz.safetensors");
     // Every accepted entry must lie inside the file.
     for (const auto& e : header.entries) {
       if (header.data_start + e.end > size) __builtin_trap();

@@ -15,9 +15,9 @@ namespace kn = corridorkey::kernels;
 
 namespace {
 
-#define REQUIRE_GPU()                                                                                   \
-  do {                                                                                                  \
-    if (!kn::built_with_cuda()) GTEST_SKIP() << "this build has no CUDA kernels (CORRIDORKEY_CUDA=OFF)"; \
+#define REQUIRE_GPU()                                                                                     \
+  do {                                                                                                    \
+    if (!kn::built_with_cuda()) GTEST_SKIP() << "this build has no CUDA kernels (CORRIDORKEY_CUDA=OFF)";  \
     if (kn::cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device visible: GPU kernel tests skipped"; \
   } while (0)
 

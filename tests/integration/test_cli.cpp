@@ -1,15 +1,15 @@
 // clip_manager end to end with the tiny fixture checkpoint: outputs and their EXR headers, values
 // against the reference, video input, organisation, frame-range chunks, resume, Ctrl-C, errors.
 #include <ImfChannelList.h>
-#include <ImfInputFile.h>
 #include <ImfHeader.h>
+#include <ImfInputFile.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <ATen/ATen.h>
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
@@ -45,7 +45,11 @@ CliRun run(const std::vector<std::string>& args, const std::vector<std::string>&
   if (!cwd.empty()) cmd.insert(0, "cd '" + cwd.string() + "' && ");
   cmd.append("'").append(kCli.string()).append("'");
   for (const auto& a : args) cmd.append(" '").append(a).append("'");
-  cmd.append(" > '").append((io / "out").string()).append("' 2> '").append((io / "err").string()).append("' < /dev/null");
+  cmd.append(" > '")
+      .append((io / "out").string())
+      .append("' 2> '")
+      .append((io / "err").string())
+      .append("' < /dev/null");
   const int status = std::system(cmd.c_str());
   CliRun r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -66,9 +70,12 @@ fs::path make_clip(const fs::path& clips, const std::string& name, const std::ve
 }
 
 std::vector<std::string> base_args(const TempDir& dir) {
-  return {"--action", "run_inference", "--clips-dir", (dir / "clips").string(), "--checkpoint",
-          (fixtures() / "tiny" / "CorridorKey.safetensors").string(), "--img-size", "128", "--despill", "0.5",
-          "--threads", "1"};
+  return {"--action",     "run_inference",
+          "--clips-dir",  (dir / "clips").string(),
+          "--checkpoint", (fixtures() / "tiny" / "CorridorKey.safetensors").string(),
+          "--img-size",   "128",
+          "--despill",    "0.5",
+          "--threads",    "1"};
 }
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& more) {
@@ -132,7 +139,8 @@ TEST(Cli, KeysASequenceLikeTheReference) {
   std::vector<std::string> stems;
   std::string line, summary;
   while (std::getline(lines, line)) {
-    if (line.find("\"event\":\"frame\"") != std::string::npos) stems.push_back(line.substr(line.find("\"stem\":\"") + 8, 7));
+    if (line.find("\"event\":\"frame\"") != std::string::npos)
+      stems.push_back(line.substr(line.find("\"stem\":\"") + 8, 7));
     if (line.find("\"event\":\"summary\"") != std::string::npos) summary = line;
   }
   EXPECT_EQ(stems, (std::vector<std::string>{"frame1\"", "frame2\"", "frame10"}));
@@ -153,7 +161,8 @@ TEST(Cli, KeysAVideoClip) {
   }
   // The loose plate video becomes vid/Input.mp4 (the loose hint video, a clip of its own, is
   // moved the same way: put it beside the plate instead).
-  ASSERT_EQ(run({"--action", "list", "--clips-dir", (dir / "clips").string()}).code, 1) << "the hint 'clip' has no hint";
+  ASSERT_EQ(run({"--action", "list", "--clips-dir", (dir / "clips").string()}).code, 1)
+      << "the hint 'clip' has no hint";
   ASSERT_TRUE(fs::exists(dir / "clips" / "vid" / "Input.mp4"));
   fs::rename(dir / "clips" / "AlphaHint" / "Input.mp4", dir / "clips" / "vid" / "AlphaHint.mp4");
   fs::remove_all(dir / "clips" / "AlphaHint");
@@ -275,16 +284,17 @@ TEST(Cli, UsageErrorsExitTwoWithAClearMessage) {
     const char* message;
   };
   TempDir dir;
-  for (const auto& c : std::vector<Case>{
-           {{"--action", "run_inference", "--backend", "mlx"}, "backend 'mlx' is not available in this build: it has 'torch'"},
-           {{"--action", "dance"}, "unknown --action 'dance'"},
-           {{"--bogus"}, "unknown option '--bogus'"},
-           {{}, "--action is required"},
-           {{"--action", "run_inference", "--img-size", "100"}, "not a positive multiple of 32"},
-           {{"--action", "run_inference", "--frame-range", "5-2"}, "need 0 <= A <= B"},
-           {{"--action", "run_inference", "--device", "tpu"}, "invalid --device 'tpu'"},
-           {{"--action", "run_inference", "--clips-dir", (dir / "missing").string()}, "does not exist"},
-           {{"--action", "inspect_checkpoint"}, "needs --checkpoint FILE"}}) {
+  for (const auto& c :
+       std::vector<Case>{{{"--action", "run_inference", "--backend", "mlx"},
+                          "backend 'mlx' is not available in this build: it has 'torch'"},
+                         {{"--action", "dance"}, "unknown --action 'dance'"},
+                         {{"--bogus"}, "unknown option '--bogus'"},
+                         {{}, "--action is required"},
+                         {{"--action", "run_inference", "--img-size", "100"}, "not a positive multiple of 32"},
+                         {{"--action", "run_inference", "--frame-range", "5-2"}, "need 0 <= A <= B"},
+                         {{"--action", "run_inference", "--device", "tpu"}, "invalid --device 'tpu'"},
+                         {{"--action", "run_inference", "--clips-dir", (dir / "missing").string()}, "does not exist"},
+                         {{"--action", "inspect_checkpoint"}, "needs --checkpoint FILE"}}) {
     const CliRun r = run(c.args);
     EXPECT_EQ(r.code, 2) << r.err;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
@@ -322,22 +332,23 @@ TEST(Cli, FirstRunDownloadsVerifiesLoadsAndRuns) {
   TempDir dir;
   make_clip(dir / "clips", "shot", {"f0"});
   const CliRun r = run({"--action", "run_inference", "--clips-dir", (dir / "clips").string(), "--checkpoint-dir",
-                     (dir / "ck").string(), "--img-size", "128"},
-                    {"HF_ENDPOINT=" + server.endpoint(), "HF_HUB_CACHE=" + (dir / "hf").string(), "HF_TOKEN="});
+                        (dir / "ck").string(), "--img-size", "128"},
+                       {"HF_ENDPOINT=" + server.endpoint(), "HF_HUB_CACHE=" + (dir / "hf").string(), "HF_TOKEN="});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir / "ck" / "CorridorKey.safetensors"));
   EXPECT_TRUE(fs::exists(dir / "clips" / "shot" / "Output" / "Matte" / "f0.exr"));
   EXPECT_EQ(server.count("CorridorKey.pth"), 0);
   const CliRun offline = run({"--action", "run_inference", "--clips-dir", (dir / "clips").string(), "--checkpoint-dir",
-                           (dir / "empty").string()},
-                          {"HF_HUB_OFFLINE=1", "HF_HUB_CACHE=" + (dir / "hf").string()});
+                              (dir / "empty").string()},
+                             {"HF_HUB_OFFLINE=1", "HF_HUB_CACHE=" + (dir / "hf").string()});
   EXPECT_EQ(offline.code, 3);
   EXPECT_NE(offline.err.find("HF_HUB_OFFLINE=1"), std::string::npos) << offline.err;
 }
 
 TEST(Cli, InspectCheckpoint) {
-  const CliRun r = run({"--action", "inspect_checkpoint", "--checkpoint", (fixtures() / "tiny" / "CorridorKey.pth").string(),
-                     "--json", "--verify", "--compare", (fixtures() / "tiny" / "CorridorKey.safetensors").string()});
+  const CliRun r =
+      run({"--action", "inspect_checkpoint", "--checkpoint", (fixtures() / "tiny" / "CorridorKey.pth").string(),
+           "--json", "--verify", "--compare", (fixtures() / "tiny" / "CorridorKey.safetensors").string()});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"tensors\":151"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"identical\":true"), std::string::npos) << r.out;

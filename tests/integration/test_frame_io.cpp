@@ -24,7 +24,8 @@ cv::Mat gradient(int depth, int channels) {
   cv::Mat f(37, 53, CV_32FC(channels));
   for (int y = 0; y < f.rows; ++y) {
     for (int x = 0; x < f.cols; ++x) {
-      for (int c = 0; c < channels; ++c) f.ptr<float>(y)[x * channels + c] = static_cast<float>(x + y) / 180.0f + 0.25f * static_cast<float>(c);
+      for (int c = 0; c < channels; ++c)
+        f.ptr<float>(y)[x * channels + c] = static_cast<float>(x + y) / 180.0f + 0.25f * static_cast<float>(c);
     }
   }
   cv::Mat out;
@@ -60,9 +61,9 @@ TEST_P(PlateRoundTrip, ReadsRgbAtItsDepth) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, PlateRoundTrip,
-                         ::testing::Values(Format{".png", CV_8U, 0}, Format{".png", CV_16U, 0}, Format{".tif", CV_8U, 0},
-                                           Format{".tif", CV_16U, 0}, Format{".jpg", CV_8U, 0.02},
-                                           Format{".exr", CV_32F, 0}),
+                         ::testing::Values(Format{".png", CV_8U, 0}, Format{".png", CV_16U, 0},
+                                           Format{".tif", CV_8U, 0}, Format{".tif", CV_16U, 0},
+                                           Format{".jpg", CV_8U, 0.02}, Format{".exr", CV_32F, 0}),
                          [](const auto& info) {
                            return std::string(info.param.ext + 1) + "_" + std::to_string(info.param.depth);
                          });

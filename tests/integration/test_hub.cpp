@@ -14,10 +14,10 @@
 
 namespace ck = corridorkey;
 namespace fs = std::filesystem;
+using ck::test::error_of;
 using ck::test::HubResponse;
 using ck::test::HubServer;
 using ck::test::TempDir;
-using ck::test::error_of;
 using Kind = HubResponse::Kind;
 
 namespace {
@@ -48,7 +48,8 @@ TEST(HubDownload, PrefersSafetensorsAndVerifiesIt) {
   EXPECT_FALSE(fs::exists(dir / "ck" / "CorridorKey.safetensors.incomplete"));
   // A second run finds it and makes no request.
   const auto before = server.requests().size();
-  EXPECT_EQ(ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir)).how, "found in " + (dir / "ck").string());
+  EXPECT_EQ(ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir)).how,
+            "found in " + (dir / "ck").string());
   EXPECT_EQ(server.requests().size(), before);
 }
 
@@ -86,15 +87,18 @@ std::string garbage(std::size_t n) { return std::string(n, 'z'); }
 
 INSTANTIATE_TEST_SUITE_P(
     EveryFailureClass, HubNoFallback,
-    ::testing::Values(
-        NoFallback{"unauthorized", {Kind::Unauthorized, ""}, "gated or private. Set HF_TOKEN"},
-        NoFallback{"repo_not_found", {Kind::RepoNotFound, ""}, "was not found"},
-        NoFallback{"revision_not_found", {Kind::RevisionNotFound, ""}, "revision 'main'"},
-        NoFallback{"plain_404", {Kind::Plain404, ""}, "without saying the entry is missing"},
-        NoFallback{"server_error", {Kind::ServerError, ""}, "after 3 attempts: server error HTTP 500"},
-        NoFallback{"checksum_mismatch", {Kind::Serve, garbage(5000), true}, "checksum mismatch"},
-        NoFallback{"connection_dropped_every_time", {Kind::Serve, garbage(50000), false, 1000, 100}, "connection problem"},
-        NoFallback{"stalled_body", {Kind::Serve, garbage(20000), false, -1, 0, 10000}, "after 3 attempts: connection problem (Timeout"}),
+    ::testing::Values(NoFallback{"unauthorized", {Kind::Unauthorized, ""}, "gated or private. Set HF_TOKEN"},
+                      NoFallback{"repo_not_found", {Kind::RepoNotFound, ""}, "was not found"},
+                      NoFallback{"revision_not_found", {Kind::RevisionNotFound, ""}, "revision 'main'"},
+                      NoFallback{"plain_404", {Kind::Plain404, ""}, "without saying the entry is missing"},
+                      NoFallback{"server_error", {Kind::ServerError, ""}, "after 3 attempts: server error HTTP 500"},
+                      NoFallback{"checksum_mismatch", {Kind::Serve, garbage(5000), true}, "checksum mismatch"},
+                      NoFallback{"connection_dropped_every_time",
+                                 {Kind::Serve, garbage(50000), false, 1000, 100},
+                                 "connection problem"},
+                      NoFallback{"stalled_body",
+                                 {Kind::Serve, garbage(20000), false, -1, 0, 10000},
+                                 "after 3 attempts: connection problem (Timeout"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(HubDownload, ConnectionRefusedIsAnErrorWithoutFallback) {
@@ -114,7 +118,8 @@ TEST(HubDownload, ResumesAfterADroppedConnection) {
   server.set("CorridorKey.safetensors", {Kind::Serve, body, false, static_cast<int>(body.size() / 3), 1});
   const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
   EXPECT_EQ(ck::test::read_bytes(r.path), body) << "resumed file must be byte-identical";
-  EXPECT_EQ(server.count("GET /cdn/CorridorKey.safetensors [Range: bytes=" + std::to_string(body.size() / 3) + "-]"), 1);
+  EXPECT_EQ(server.count("GET /cdn/CorridorKey.safetensors [Range: bytes=" + std::to_string(body.size() / 3) + "-]"),
+            1);
 }
 
 TEST(HubDownload, ResumesAnIncompleteFileFromAnEarlierRun) {
@@ -136,7 +141,9 @@ TEST(HubDownload, TwoConcurrentFirstRunsDownloadOnce) {
   std::vector<ck::ResolvedCheckpoint> results(2);
   std::vector<std::thread> runs;
   for (int i = 0; i < 2; ++i) {
-    runs.emplace_back([&, i] { results[static_cast<std::size_t>(i)] = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir)); });
+    runs.emplace_back([&, i] {
+      results[static_cast<std::size_t>(i)] = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+    });
   }
   for (auto& t : runs) t.join();
   EXPECT_EQ(results[0].path, results[1].path);
@@ -214,7 +221,9 @@ TEST(Discovery, ExplicitCheckpointBypassesDiscovery) {
   ck::HubOptions o;
   o.offline = true;
   EXPECT_EQ(ck::resolve_checkpoint({dir / "two.safetensors", dir.path(), true}, o).path, dir / "two.safetensors");
-  EXPECT_NE(error_of([&] { ck::resolve_checkpoint({dir / "nope.safetensors", {}, true}, o); }).find("does not exist"),
+  EXPECT_NE(error_of([&] {
+              ck::resolve_checkpoint({dir / "nope.safetensors", {}, true}, o);
+            }).find("does not exist"),
             std::string::npos);
 }
 

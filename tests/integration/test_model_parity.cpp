@@ -43,20 +43,20 @@ TEST_P(ModelParity, MatchesReferenceWithin1e4) {
   EXPECT_LE(max_abs_diff(out.fg[0], expected.at("model_fg")), 1e-4);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fixtures, ModelParity,
-    ::testing::Values(Case{"CorridorKey.safetensors", "srgb_128.safetensors", 128},
-                      Case{"CorridorKey.pth", "srgb_128.safetensors", 128},
-                      Case{"CorridorKey.safetensors", "linear_128.safetensors", 128},
-                      Case{"CorridorKey.safetensors", "variant_256.safetensors", 256},
-                      Case{"CorridorKey.pth", "variant_256.safetensors", 256}),
-    [](const auto& info) {
-      std::string n = info.param.checkpoint.substr(12) + "_" + info.param.expected.substr(0, info.param.expected.find('.'));
-      for (auto& ch : n) {
-        if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-      }
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(Fixtures, ModelParity,
+                         ::testing::Values(Case{"CorridorKey.safetensors", "srgb_128.safetensors", 128},
+                                           Case{"CorridorKey.pth", "srgb_128.safetensors", 128},
+                                           Case{"CorridorKey.safetensors", "linear_128.safetensors", 128},
+                                           Case{"CorridorKey.safetensors", "variant_256.safetensors", 256},
+                                           Case{"CorridorKey.pth", "variant_256.safetensors", 256}),
+                         [](const auto& info) {
+                           std::string n = info.param.checkpoint.substr(12) + "_" +
+                                           info.param.expected.substr(0, info.param.expected.find('.'));
+                           for (auto& ch : n) {
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return n;
+                         });
 
 TEST(ModelRefiner, ScaleMultipliesTheDeltaLogits) {
   const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");

@@ -43,9 +43,12 @@ TEST_P(PipelineParity, MatchesReferenceWithin1e4) {
 
   EXPECT_LE(max_abs_diff(engine.preprocess({plate}, {hint}, c.linear)[0], want.at("model_input")), 1e-4);
 
-  const ck::InferenceSettings settings{.input_is_linear = c.linear, .despill_strength = c.despill,
-                                       .auto_despeckle = c.despeckle, .despeckle_size = 400,
-                                       .refiner_scale = c.refiner_scale, .generate_comp = true};
+  const ck::InferenceSettings settings{.input_is_linear = c.linear,
+                                       .despill_strength = c.despill,
+                                       .auto_despeckle = c.despeckle,
+                                       .despeckle_size = 400,
+                                       .refiner_scale = c.refiner_scale,
+                                       .generate_comp = true};
   const ck::FrameResult r = engine.process_frame(plate, hint, settings);
   EXPECT_LE(max_abs_diff(as_tensor(r.alpha), want.at("alpha")), 1e-4);
   EXPECT_LE(max_abs_diff(as_tensor(r.fg), want.at("fg")), 1e-4);
@@ -55,7 +58,8 @@ TEST_P(PipelineParity, MatchesReferenceWithin1e4) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, PipelineParity,
                          ::testing::Values(Case{"srgb_128.safetensors", "input.png", 128, false, 0.5, true, 1.0},
-                                           Case{"linear_128.safetensors", "input_linear.exr", 128, true, 0.5, true, 1.0},
+                                           Case{"linear_128.safetensors", "input_linear.exr", 128, true, 0.5, true,
+                                                1.0},
                                            Case{"variant_256.safetensors", "input.png", 256, false, 1.0, false, 0.5}),
                          [](const auto& info) { return info.param.expected.substr(0, info.param.expected.find('.')); });
 

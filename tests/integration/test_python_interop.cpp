@@ -17,13 +17,14 @@ namespace {
 
 int python(const std::string& script, const TempDir& dir) {
   ck::test::write_bytes(dir / "script.py", script);
-  const std::string cmd = "'" + ck::test::python() + "' '" + (dir / "script.py").string() + "' '" + dir.path().string() + "'";
+  const std::string cmd =
+      "'" + ck::test::python() + "' '" + (dir / "script.py").string() + "' '" + dir.path().string() + "'";
   return std::system(cmd.c_str());
 }
 
-#define REQUIRE_PYTHON()                                                                        \
-  if (ck::test::python().empty() || !fs::exists(ck::test::python()))                            \
-    GTEST_SKIP() << "no Python with torch+safetensors configured (scripts/setup.sh installs one)"
+#define REQUIRE_PYTHON()                                             \
+  if (ck::test::python().empty() || !fs::exists(ck::test::python())) \
+  GTEST_SKIP() << "no Python with torch+safetensors configured (scripts/setup.sh installs one)"
 
 TEST(PythonInterop, OurSafetensorsLoadInPythonAndBack) {
   REQUIRE_PYTHON();
@@ -44,7 +45,9 @@ with safe_open(os.path.join(d, 'ours.safetensors'), 'pt') as f:
     assert f.metadata() == {'who': 'corridorkey'}, f.metadata()
 sd = load_file(os.path.join(d, 'ours.safetensors'))
 save_file(sd, os.path.join(d, 'theirs.safetensors'), metadata={'who': 'python'})
-)", dir), 0);
+)",
+                   dir),
+            0);
   const auto back = ck::SafetensorsFile::open(dir / "theirs.safetensors");
   EXPECT_EQ(back.metadata().at("who"), "python");
   for (const auto& [name, tensor] : t) EXPECT_TRUE(ck::test::bit_identical(back.tensor(name), tensor)) << name;
@@ -71,7 +74,9 @@ bn = torch.nn.BatchNorm2d(3)
 for k, v in bn.state_dict().items(): sd['bn.' + k] = v
 torch.save({'state_dict': {'_orig_mod.' + k: v for k, v in sd.items()}, 'epoch': 3, 'lr': 1e-4}, os.path.join(d, 'new.pth'))
 save_file({k: v.detach().contiguous() for k, v in sd.items()}, os.path.join(d, 'new.safetensors'))
-)", dir), 0);
+)",
+                   dir),
+            0);
   const ck::StateDict pth = ck::load_state_dict(dir / "new.pth");
   const ck::StateDict st = ck::load_state_dict(dir / "new.safetensors");
   ASSERT_EQ(pth.tensors.size(), st.tensors.size());
@@ -96,7 +101,9 @@ a = torch.load(os.path.join(d, 'ours.pth'), weights_only=True)
 b = load_file(os.path.join(d, 'ours.safetensors'))
 assert list(a.keys()) == sorted(b.keys()), (list(a.keys()), list(b.keys()))
 for k in b: assert torch.equal(a[k], b[k]), k
-)", dir), 0);
+)",
+                   dir),
+            0);
 }
 
 }  // namespace

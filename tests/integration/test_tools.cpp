@@ -33,12 +33,14 @@ ToolRun tool(const std::string& name, const std::vector<std::string>& args, cons
 TEST(Converter, RoundTripIsBitIdenticalAndRecordsProvenance) {
   TempDir dir;
   const fs::path in = fixtures() / "tiny" / "CorridorKey.pth";
-  const ToolRun r = tool("convert_pth_to_safetensors", {"--input", in.string(), "--output", (dir / "o.safetensors").string()}, dir);
+  const ToolRun r =
+      tool("convert_pth_to_safetensors", {"--input", in.string(), "--output", (dir / "o.safetensors").string()}, dir);
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("bit-identical"), std::string::npos) << r.out;
   const auto out = ck::load_state_dict(dir / "o.safetensors");
   EXPECT_TRUE(ck::compare_state_dicts(ck::load_state_dict(in), out).empty());
-  EXPECT_TRUE(ck::compare_state_dicts(ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors"), out).empty());
+  EXPECT_TRUE(
+      ck::compare_state_dicts(ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors"), out).empty());
   EXPECT_EQ(out.metadata.at("converted_from"), "CorridorKey.pth");
   EXPECT_EQ(out.metadata.at("converted_from_sha256"), ck::sha256_file(in));
   EXPECT_NE(out.metadata.at("converter").find("convert_pth_to_safetensors"), std::string::npos);
@@ -49,10 +51,12 @@ TEST(Converter, Fp16AndBf16StayWithinRounding) {
   const fs::path in = fixtures() / "tiny" / "CorridorKey.pth";
   for (const char* dtype : {"fp16", "bf16"}) {
     const fs::path out = dir / (std::string(dtype) + ".safetensors");
-    const ToolRun r = tool("convert_pth_to_safetensors", {"--input", in.string(), "--output", out.string(), "--dtype", dtype}, dir);
+    const ToolRun r =
+        tool("convert_pth_to_safetensors", {"--input", in.string(), "--output", out.string(), "--dtype", dtype}, dir);
     ASSERT_EQ(r.code, 0) << r.out;
     const auto sd = ck::load_state_dict(out);
-    EXPECT_EQ(sd.tensors.at("refiner.final.weight").scalar_type(), std::string(dtype) == "fp16" ? at::kHalf : at::kBFloat16);
+    EXPECT_EQ(sd.tensors.at("refiner.final.weight").scalar_type(),
+              std::string(dtype) == "fp16" ? at::kHalf : at::kBFloat16);
     EXPECT_EQ(sd.tensors.at("alpha_decoder.bn.num_batches_tracked").scalar_type(), at::kLong) << "integers are kept";
   }
 }
@@ -71,8 +75,13 @@ TEST(Converter, RefusesBadInvocations) {
            {{"--output", (dir / "a.safetensors").string()}, 2, "--input is required"},
            {{"--input", in, "--output", (dir / "a.bin").string()}, 2, "must end in .safetensors"},
            {{"--input", in, "--output", (dir / "exists.safetensors").string()}, 2, "pass --force"},
-           {{"--input", (dir / "exists.safetensors").string(), "--output", (dir / "exists.safetensors").string(), "--force"}, 2, "same file"},
-           {{"--input", (dir / "none.pth").string(), "--output", (dir / "a.safetensors").string()}, 2, "does not exist"},
+           {{"--input", (dir / "exists.safetensors").string(), "--output", (dir / "exists.safetensors").string(),
+             "--force"},
+            2,
+            "same file"},
+           {{"--input", (dir / "none.pth").string(), "--output", (dir / "a.safetensors").string()},
+            2,
+            "does not exist"},
            {{"--input", (dir / "broken.pth").string(), "--output", (dir / "a.safetensors").string()}, 3, "broken.pth"},
            {{"--input", in, "--output", (dir / "a.safetensors").string(), "--dtype", "int4"}, 2, "--dtype must be"}}) {
     const ToolRun r = tool("convert_pth_to_safetensors", c.args, dir);

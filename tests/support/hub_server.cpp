@@ -38,7 +38,8 @@ bool send_all(int fd, const char* data, std::size_t n) {
 
 bool send_all(int fd, const std::string& s) { return send_all(fd, s.data(), s.size()); }
 
-std::string reply(int status, const std::string& reason, const std::vector<std::string>& headers, const std::string& body = "") {
+std::string reply(int status, const std::string& reason, const std::vector<std::string>& headers,
+                  const std::string& body = "") {
   std::string r = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
   for (const auto& h : headers) r += h + "\r\n";
   r += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
@@ -130,8 +131,10 @@ void HubServer::handle(int fd) {
     log_.push_back(logged);
     file = path.substr(path.rfind('/') + 1);
     const auto it = files_.find(file);
-    if (it != files_.end()) response = it->second;
-    else response.kind = HubResponse::Kind::EntryNotFound;
+    if (it != files_.end())
+      response = it->second;
+    else
+      response.kind = HubResponse::Kind::EntryNotFound;
     if (path.rfind("/cdn/", 0) == 0 && it != files_.end() && it->second.drop_after >= 0 && it->second.drop_times > 0) {
       --it->second.drop_times;
       drop = true;
@@ -142,16 +145,29 @@ void HubServer::handle(int fd) {
     switch (response.kind) {
       case K::Serve: {
         const std::string sha = response.wrong_sha ? sha256_hex(response.body + "x") : sha256_hex(response.body);
-        send_all(fd, reply(302, "Found", {"Location: /cdn/" + file, "X-Linked-Etag: \"" + sha + "\"",
-                                         "X-Linked-Size: " + std::to_string(response.body.size()), "X-Repo-Commit: 0123abcd"}));
+        send_all(fd, reply(302, "Found",
+                           {"Location: /cdn/" + file, "X-Linked-Etag: \"" + sha + "\"",
+                            "X-Linked-Size: " + std::to_string(response.body.size()), "X-Repo-Commit: 0123abcd"}));
         return;
       }
-      case K::EntryNotFound: send_all(fd, reply(404, "Not Found", {"X-Error-Code: EntryNotFound"}, "Entry not found")); return;
-      case K::RepoNotFound: send_all(fd, reply(404, "Not Found", {"X-Error-Code: RepoNotFound"}, "Repository not found")); return;
-      case K::RevisionNotFound: send_all(fd, reply(404, "Not Found", {"X-Error-Code: RevisionNotFound"}, "Invalid rev id")); return;
-      case K::Unauthorized: send_all(fd, reply(401, "Unauthorized", {"X-Error-Code: GatedRepo"}, "Access restricted")); return;
-      case K::ServerError: send_all(fd, reply(500, "Internal Server Error", {}, "boom")); return;
-      case K::Plain404: send_all(fd, reply(404, "Not Found", {}, "nothing here")); return;
+      case K::EntryNotFound:
+        send_all(fd, reply(404, "Not Found", {"X-Error-Code: EntryNotFound"}, "Entry not found"));
+        return;
+      case K::RepoNotFound:
+        send_all(fd, reply(404, "Not Found", {"X-Error-Code: RepoNotFound"}, "Repository not found"));
+        return;
+      case K::RevisionNotFound:
+        send_all(fd, reply(404, "Not Found", {"X-Error-Code: RevisionNotFound"}, "Invalid rev id"));
+        return;
+      case K::Unauthorized:
+        send_all(fd, reply(401, "Unauthorized", {"X-Error-Code: GatedRepo"}, "Access restricted"));
+        return;
+      case K::ServerError:
+        send_all(fd, reply(500, "Internal Server Error", {}, "boom"));
+        return;
+      case K::Plain404:
+        send_all(fd, reply(404, "Not Found", {}, "nothing here"));
+        return;
     }
   }
   if (path.rfind("/cdn/", 0) == 0) {
@@ -161,12 +177,13 @@ void HubServer::handle(int fd) {
       return;
     }
     const std::string part = ranged ? body.substr(range_start) : body;
-    std::string head = ranged ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + std::to_string(range_start) + "-" +
-                                    std::to_string(body.size() - 1) + "/" + std::to_string(body.size()) + "\r\n"
+    std::string head = ranged ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + std::to_string(range_start) +
+                                    "-" + std::to_string(body.size() - 1) + "/" + std::to_string(body.size()) + "\r\n"
                               : "HTTP/1.1 200 OK\r\n";
     head += "Content-Length: " + std::to_string(part.size()) + "\r\nConnection: close\r\n\r\n";
     if (!send_all(fd, head)) return;
-    const std::size_t limit = drop ? std::min<std::size_t>(part.size(), static_cast<std::size_t>(response.drop_after)) : part.size();
+    const std::size_t limit =
+        drop ? std::min<std::size_t>(part.size(), static_cast<std::size_t>(response.drop_after)) : part.size();
     for (std::size_t sent = 0; sent < limit && !stop_;) {
       const std::size_t n = std::min<std::size_t>(1024, limit - sent);
       if (!send_all(fd, part.data() + sent, n)) return;

@@ -14,13 +14,20 @@
 namespace corridorkey::test {
 
 struct HubResponse {
-  enum class Kind { Serve, EntryNotFound, RepoNotFound, RevisionNotFound, Unauthorized, ServerError, Plain404 } kind =
-      Kind::Serve;
+  enum class Kind {
+    Serve,
+    EntryNotFound,
+    RepoNotFound,
+    RevisionNotFound,
+    Unauthorized,
+    ServerError,
+    Plain404
+  } kind = Kind::Serve;
   std::string body;
-  bool wrong_sha = false;     ///< advertise the sha256 of something else
-  int drop_after = -1;        ///< close the connection after this many body bytes ...
-  int drop_times = 0;         ///< ... on this many CDN requests
-  int delay_ms_per_kb = 0;    ///< trickle the body
+  bool wrong_sha = false;   ///< advertise the sha256 of something else
+  int drop_after = -1;      ///< close the connection after this many body bytes ...
+  int drop_times = 0;       ///< ... on this many CDN requests
+  int delay_ms_per_kb = 0;  ///< trickle the body
 };
 
 class HubServer {

@@ -105,7 +105,8 @@ std::string make_zip(const std::vector<std::pair<std::string, std::string>>& rec
     put_le(out, name.size(), 2), put_le(out, 0, 2);
     out += name + data;
     put_le(central, 0x02014b50, 4);
-    put_le(central, 20, 2), put_le(central, 20, 2), put_le(central, 0, 2), put_le(central, static_cast<std::uint64_t>(method), 2);
+    put_le(central, 20, 2), put_le(central, 20, 2), put_le(central, 0, 2),
+        put_le(central, static_cast<std::uint64_t>(method), 2);
     put_le(central, 0, 4), put_le(central, 0, 4);
     put_le(central, data.size(), 4), put_le(central, data.size(), 4);
     put_le(central, name.size(), 2), put_le(central, 0, 2), put_le(central, 0, 2);

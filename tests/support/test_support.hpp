@@ -2,9 +2,9 @@
 // tensor comparison.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,11 +54,11 @@ std::string make_zip(const std::vector<std::pair<std::string, std::string>>& rec
 
 /// Pickle opcode builders for hand-written (hostile or edge-case) pickles.
 namespace pk {
-std::string proto();                                   // \x80\x02
-std::string str(const std::string& s);                 // BINUNICODE
+std::string proto();                    // \x80\x02
+std::string str(const std::string& s);  // BINUNICODE
 std::string global(const std::string& module, const std::string& name);
-std::string int1(int v);                               // BININT1
-std::string long1(std::int64_t v);                     // LONG1
+std::string int1(int v);            // BININT1
+std::string long1(std::int64_t v);  // LONG1
 std::string tensor_v2(const std::string& key, const std::string& storage_class, int numel, int offset,
                       const std::vector<int>& size, const std::vector<int>& stride);
 }  // namespace pk

@@ -67,7 +67,8 @@ TEST(Version, ReportsEngineTorchAndCuda) {
 TEST(NaturalSort, OrdersDigitRunsByValue) {
   std::vector<std::string> names{"frame10.png", "frame2.png", "frame1.png", "Frame3.png", "frame02.png", "a"};
   std::sort(names.begin(), names.end(), ck::natural_less);
-  EXPECT_EQ(names, (std::vector<std::string>{"a", "frame1.png", "frame02.png", "frame2.png", "Frame3.png", "frame10.png"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"a", "frame1.png", "frame02.png", "frame2.png", "Frame3.png", "frame10.png"}));
 }
 
 }  // namespace

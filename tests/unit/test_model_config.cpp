@@ -28,7 +28,8 @@ TEST(ModelConfig, V1DefaultsHave367TensorsAndAbout100MParameters) {
   }
   EXPECT_NEAR(static_cast<double>(params), 99.7e6, 0.1e6);
   EXPECT_EQ(shapes.at("encoder.model.pos_embed"), (std::vector<std::int64_t>{1, 262144, 112}));
-  EXPECT_EQ(v1.describe(), "Hiera embed 112, heads 2, stages 2-3-16-3, trained at 2048 px (pos_embed 512x512 grid), refiner present");
+  EXPECT_EQ(v1.describe(),
+            "Hiera embed 112, heads 2, stages 2-3-16-3, trained at 2048 px (pos_embed 512x512 grid), refiner present");
 }
 
 TEST(ModelConfig, SidecarAndShapesAgreeOnTheTinyFixture) {
@@ -44,11 +45,16 @@ TEST(ModelConfig, SidecarAndShapesAgreeOnTheTinyFixture) {
 
 TEST(ModelConfig, RejectsBadSidecars) {
   EXPECT_NE(error_of([] { ck::ModelConfig::from_json_text("{", "c.json"); }).find("not valid JSON"), std::string::npos);
-  EXPECT_NE(error_of([] { ck::ModelConfig::from_json_text(R"({"stages":"x"})", "c.json"); }).find("\"stages\" has the wrong type"),
+  EXPECT_NE(error_of([] {
+              ck::ModelConfig::from_json_text(R"({"stages":"x"})", "c.json");
+            }).find("\"stages\" has the wrong type"),
             std::string::npos);
-  EXPECT_NE(error_of([] { ck::ModelConfig::from_json_text(R"({"embed_dim":10,"num_heads":3})", "c.json"); }).find("multiple of num_heads"),
+  EXPECT_NE(error_of([] {
+              ck::ModelConfig::from_json_text(R"({"embed_dim":10,"num_heads":3})", "c.json");
+            }).find("multiple of num_heads"),
             std::string::npos);
-  EXPECT_NE(error_of([] { ck::ModelConfig::from_json_text(R"({"encoder":"vit"})", "c.json"); }).find("hiera"), std::string::npos);
+  EXPECT_NE(error_of([] { ck::ModelConfig::from_json_text(R"({"encoder":"vit"})", "c.json"); }).find("hiera"),
+            std::string::npos);
 }
 
 TEST(GreenFormerErrors, WrongImgSize) {
@@ -90,9 +96,11 @@ TEST(GreenFormerErrors, NotACorridorKeyCheckpoint) {
 
 TEST(GreenFormerErrors, MissingRefinerNeedsExplicitBackboneOnly) {
   auto sd = tiny();
-  for (auto it = sd.tensors.begin(); it != sd.tensors.end();) it = it->first.rfind("refiner.", 0) == 0 ? sd.tensors.erase(it) : std::next(it);
+  for (auto it = sd.tensors.begin(); it != sd.tensors.end();)
+    it = it->first.rfind("refiner.", 0) == 0 ? sd.tensors.erase(it) : std::next(it);
   const auto config = ck::ModelConfig::resolve(sd);
-  EXPECT_NE(error_of([&] { ck::GreenFormer::load(sd, config, {.img_size = 128}); }).find("no refiner weights"), std::string::npos);
+  EXPECT_NE(error_of([&] { ck::GreenFormer::load(sd, config, {.img_size = 128}); }).find("no refiner weights"),
+            std::string::npos);
   const auto model = ck::GreenFormer::load(sd, config, {.img_size = 128, .allow_backbone_only = true});
   EXPECT_FALSE(model.has_refiner());
   const auto out = model.forward(at::zeros({1, 4, 128, 128}));

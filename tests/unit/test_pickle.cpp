@@ -44,7 +44,9 @@ TEST(Unpickler, MemoSharesObjects) {
 
 TEST(Unpickler, RefusesCyclicObjects) {
   // l = []; l.append(l)
-  const std::string p = pk::proto() + "]q\x01h\x01" "a.";
+  const std::string p = pk::proto() +
+                        "]q\x01h\x01"
+                        "a.";
   EXPECT_NE(error_of(p).find("cyclic"), std::string::npos) << error_of(p);
 }
 
@@ -96,10 +98,14 @@ std::string nested_lists(int depth) {
 INSTANTIATE_TEST_SUITE_P(
     Refusals, HostilePickle,
     ::testing::Values(
-        Hostile{"os_system", pk::proto() + pk::global("os", "system") + pk::str("echo pwned") + "\x85R.", "GLOBAL os.system is not an allowed global"},
-        Hostile{"builtins_eval", pk::proto() + pk::global("builtins", "eval") + pk::str("1+1") + "\x85R.", "GLOBAL builtins.eval"},
-        Hostile{"posix_system_stack_global", pk::proto() + pk::str("posix") + pk::str("system") + "\x93.", "GLOBAL posix.system"},
-        Hostile{"reduce_of_non_callable", pk::proto() + pk::global("torch", "FloatStorage") + ")R.", "REDUCE of torch.FloatStorage"},
+        Hostile{"os_system", pk::proto() + pk::global("os", "system") + pk::str("echo pwned") + "\x85R.",
+                "GLOBAL os.system is not an allowed global"},
+        Hostile{"builtins_eval", pk::proto() + pk::global("builtins", "eval") + pk::str("1+1") + "\x85R.",
+                "GLOBAL builtins.eval"},
+        Hostile{"posix_system_stack_global", pk::proto() + pk::str("posix") + pk::str("system") + "\x93.",
+                "GLOBAL posix.system"},
+        Hostile{"reduce_of_non_callable", pk::proto() + pk::global("torch", "FloatStorage") + ")R.",
+                "REDUCE of torch.FloatStorage"},
         Hostile{"reduce_of_plain_value", pk::proto() + pk::int1(1) + ")R.", "not callable"},
         Hostile{"inst", pk::proto() + "(" + pk::str("ls") + "ios\nsystem\n.", "INST opcode"},
         Hostile{"obj", pk::proto() + "(" + pk::global("collections", "OrderedDict") + "o.", "OBJ opcode"},
@@ -112,15 +118,25 @@ INSTANTIATE_TEST_SUITE_P(
         Hostile{"mark_missing", pk::proto() + "t.", "TUPLE without a MARK"},
         Hostile{"too_many_marks", pk::proto() + std::string(20000, '('), "nested MARKs"},
         Hostile{"deep_nesting", nested_lists(5000), "nests deeper than"},
-        Hostile{"truncated_string", pk::proto() + std::string("X\x10\x00\x00\x00" "ab", 7), "ends unexpectedly"},
+        Hostile{"truncated_string",
+                pk::proto() + std::string("X\x10\x00\x00\x00"
+                                          "ab",
+                                          7),
+                "ends unexpectedly"},
         Hostile{"no_stop", pk::proto() + pk::int1(1), "ends unexpectedly"},
-        Hostile{"view_outside_storage", pk::proto() + pk::tensor_v2("0", "FloatStorage", 4, 2, {2, 3}, {3, 1}) + ".", "outside its storage"},
-        Hostile{"view_stride_overflow", pk::proto() + pk::tensor_v2("0", "FloatStorage", 4, 0, {3}, {0x7fffffff}) + ".", "outside its storage"},
-        Hostile{"storage_unknown_class", pk::proto() + "(" + pk::str("storage") + pk::global("torch", "EvilStorage") + ".", "GLOBAL torch.EvilStorage"},
+        Hostile{"view_outside_storage", pk::proto() + pk::tensor_v2("0", "FloatStorage", 4, 2, {2, 3}, {3, 1}) + ".",
+                "outside its storage"},
+        Hostile{"view_stride_overflow", pk::proto() + pk::tensor_v2("0", "FloatStorage", 4, 0, {3}, {0x7fffffff}) + ".",
+                "outside its storage"},
+        Hostile{"storage_unknown_class",
+                pk::proto() + "(" + pk::str("storage") + pk::global("torch", "EvilStorage") + ".",
+                "GLOBAL torch.EvilStorage"},
         Hostile{"persid_not_storage", pk::proto() + "(" + pk::str("module") + pk::str("x") + "tQ.", "persistent id"},
         Hostile{"build_on_list", pk::proto() + "]}b.", "BUILD on a value"},
         Hostile{"setitem_on_list", pk::proto() + "]" + pk::int1(1) + pk::int1(2) + "s.", "SETITEM on a non-dict"},
-        Hostile{"codecs_other_encoding", pk::proto() + pk::global("_codecs", "encode") + "(" + pk::str("x") + pk::str("rot13") + "tR.", "_codecs.encode"},
+        Hostile{"codecs_other_encoding",
+                pk::proto() + pk::global("_codecs", "encode") + "(" + pk::str("x") + pk::str("rot13") + "tR.",
+                "_codecs.encode"},
         Hostile{"ext_registry", pk::proto() + std::string("\x82\x01.", 3), "EXT opcodes"}),
     [](const auto& info) { return std::string(info.param.name); });
 

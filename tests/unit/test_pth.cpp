@@ -81,9 +81,11 @@ std::string archive(const std::string& pickle, std::vector<std::pair<std::string
 
 TEST(Pth, ReadsAnyTopLevelFolderName) {
   TempDir dir;
-  const std::string pickle = pk::proto() + "}(" + pk::str("w") + pk::tensor_v2("0", "FloatStorage", 2, 0, {2}, {1}) + "u.";
+  const std::string pickle =
+      pk::proto() + "}(" + pk::str("w") + pk::tensor_v2("0", "FloatStorage", 2, 0, {2}, {1}) + "u.";
   const std::string data("\x00\x00\x80\x3f\x00\x00\x00\x40", 8);  // 1.0f, 2.0f
-  ck::test::write_bytes(dir / "m.pth", ck::test::make_zip({{"CorridorKey/data.pkl", pickle}, {"CorridorKey/data/0", data}}));
+  ck::test::write_bytes(dir / "m.pth",
+                        ck::test::make_zip({{"CorridorKey/data.pkl", pickle}, {"CorridorKey/data/0", data}}));
   const auto sd = ck::load_state_dict(dir / "m.pth");
   EXPECT_TRUE(ck::test::bit_identical(sd.tensors.at("w"), at::tensor({1.0f, 2.0f})));
 }
@@ -112,13 +114,21 @@ std::string truncated_fixture() {
 INSTANTIATE_TEST_SUITE_P(
     Refusals, PthRefusal,
     ::testing::Values(
-        Refusal{"os_system", archive(pk::proto() + pk::global("os", "system") + pk::str("id") + "\x85R."), "may be malicious"},
-        Refusal{"eval_reduce", archive(pk::proto() + pk::global("builtins", "eval") + pk::str("1") + "\x85R."), "GLOBAL builtins.eval"},
-        Refusal{"missing_storage", archive(pk::proto() + "}(" + pk::str("w") + pk::tensor_v2("7", "FloatStorage", 2, 0, {2}, {1}) + "u."), "record 'archive/data/7' is missing"},
-        Refusal{"short_storage", archive(pk::proto() + "}(" + pk::str("w") + pk::tensor_v2("0", "FloatStorage", 4, 0, {2}, {1}) + "u.", {{"archive/data/0", "12345678"}}), "holds 8 bytes"},
+        Refusal{"os_system", archive(pk::proto() + pk::global("os", "system") + pk::str("id") + "\x85R."),
+                "may be malicious"},
+        Refusal{"eval_reduce", archive(pk::proto() + pk::global("builtins", "eval") + pk::str("1") + "\x85R."),
+                "GLOBAL builtins.eval"},
+        Refusal{"missing_storage",
+                archive(pk::proto() + "}(" + pk::str("w") + pk::tensor_v2("7", "FloatStorage", 2, 0, {2}, {1}) + "u."),
+                "record 'archive/data/7' is missing"},
+        Refusal{"short_storage",
+                archive(pk::proto() + "}(" + pk::str("w") + pk::tensor_v2("0", "FloatStorage", 4, 0, {2}, {1}) + "u.",
+                        {{"archive/data/0", "12345678"}}),
+                "holds 8 bytes"},
         Refusal{"no_data_pkl", ck::test::make_zip({{"archive/other", "x"}}), "without <folder>/data.pkl"},
         Refusal{"compressed", ck::test::make_zip({{"archive/data.pkl", "x"}}, 8), "compressed"},
-        Refusal{"legacy_format", std::string("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15), "legacy (pre-1.6)"},
+        Refusal{"legacy_format", std::string("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15),
+                "legacy (pre-1.6)"},
         Refusal{"truncated_zip", truncated_fixture(), "end-of-central-directory"},
         Refusal{"not_a_state_dict", archive(pk::proto() + pk::int1(3) + "."), "rather than a state dict"},
         Refusal{"garbage", std::string("PK\x03\x04garbage", 11), "too small"}),
@@ -126,7 +136,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Pth, RefusesBigEndianArchives) {
   TempDir dir;
-  ck::test::write_bytes(dir / "be.pth", ck::test::make_zip({{"archive/data.pkl", pk::proto() + "}."}, {"archive/byteorder", "big"}}));
+  ck::test::write_bytes(dir / "be.pth",
+                        ck::test::make_zip({{"archive/data.pkl", pk::proto() + "}."}, {"archive/byteorder", "big"}}));
   const std::string err = error_of(dir / "be.pth");
   EXPECT_NE(err.find("big-endian"), std::string::npos) << err;
 }

@@ -70,24 +70,47 @@ INSTANTIATE_TEST_SUITE_P(
         Rule{"missing_dtype", file_with(R"({"a":{"shape":[],"data_offsets":[0,0]}})"), "has no \"dtype\""},
         Rule{"missing_shape", file_with(R"({"a":{"dtype":"F32","data_offsets":[0,0]}})"), "has no \"shape\""},
         Rule{"missing_offsets", file_with(R"({"a":{"dtype":"F32","shape":[]}})"), "has no \"data_offsets\""},
-        Rule{"unknown_dtype", file_with(R"({"a":{"dtype":"F128","shape":[],"data_offsets":[0,16]}})", std::string(16, 'x')), "unknown dtype \"F128\""},
-        Rule{"negative_dim", file_with(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "xxxx"), "non-negative integer"},
-        Rule{"bad_offsets_arity", file_with(R"({"a":{"dtype":"F32","shape":[],"data_offsets":[0]}})"), "must be [begin, end]"},
-        Rule{"gap", file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[4,12]}})", std::string(12, 'x')), "leaving a gap"},
-        Rule{"overlap", file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[0,8]},"b":{)" + kF32x2 + R"(,"data_offsets":[4,12]}})", std::string(12, 'x')), "overlap"},
-        Rule{"end_before_begin", file_with(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"c":{"dtype":"U8","shape":[1],"data_offsets":[4,2]}})", "xxxx"), "ends before it starts"},
+        Rule{"unknown_dtype",
+             file_with(R"({"a":{"dtype":"F128","shape":[],"data_offsets":[0,16]}})", std::string(16, 'x')),
+             "unknown dtype \"F128\""},
+        Rule{"negative_dim", file_with(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "xxxx"),
+             "non-negative integer"},
+        Rule{"bad_offsets_arity", file_with(R"({"a":{"dtype":"F32","shape":[],"data_offsets":[0]}})"),
+             "must be [begin, end]"},
+        Rule{"gap", file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[4,12]}})", std::string(12, 'x')),
+             "leaving a gap"},
+        Rule{"overlap",
+             file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[0,8]},"b":{)" + kF32x2 + R"(,"data_offsets":[4,12]}})",
+                       std::string(12, 'x')),
+             "overlap"},
+        Rule{
+            "end_before_begin",
+            file_with(
+                R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"c":{"dtype":"U8","shape":[1],"data_offsets":[4,2]}})",
+                "xxxx"),
+            "ends before it starts"},
         Rule{"size_mismatch", file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[0,4]}})", "xxxx"), "need 8"},
         Rule{"truncated_data", file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[0,8]}})", "xxxx"), "truncated"},
-        Rule{"trailing_bytes", file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[0,8]}})", std::string(12, 'x')), "trailing bytes"},
-        Rule{"duplicate_name", file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[0,8]},"a":{)" + kF32x2 + R"(,"data_offsets":[8,16]}})", std::string(16, 'x')), "appears twice"},
-        Rule{"shape_overflow", file_with(R"({"a":{"dtype":"F64","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})", std::string(8, 'x')), "overflows"},
+        Rule{"trailing_bytes", file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[0,8]}})", std::string(12, 'x')),
+             "trailing bytes"},
+        Rule{"duplicate_name",
+             file_with("{\"a\":{" + kF32x2 + R"(,"data_offsets":[0,8]},"a":{)" + kF32x2 + R"(,"data_offsets":[8,16]}})",
+                       std::string(16, 'x')),
+             "appears twice"},
+        Rule{"shape_overflow",
+             file_with(R"({"a":{"dtype":"F64","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})",
+                       std::string(8, 'x')),
+             "overflows"},
         Rule{"metadata_not_string", file_with(R"({"__metadata__":{"k":1}})"), "must be a string"},
         Rule{"metadata_not_object", file_with(R"({"__metadata__":[1]})"), "must be an object"},
-        Rule{"deep_nesting", file_with("{\"a\":" + std::string(5000, '[') + std::string(5000, ']') + "}"), "nests deeper"}),
+        Rule{"deep_nesting", file_with("{\"a\":" + std::string(5000, '[') + std::string(5000, ']') + "}"),
+             "nests deeper"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(SafetensorsHeader, RecognisesFloat8Types) {
-  const std::string bytes = file_with(R"({"a":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"F8_E5M2","shape":[1],"data_offsets":[2,3]}})", "xyz");
+  const std::string bytes = file_with(
+      R"({"a":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"F8_E5M2","shape":[1],"data_offsets":[2,3]}})",
+      "xyz");
   const auto h = ck::parse_safetensors_header(std::as_bytes(std::span(bytes.data(), bytes.size())), "f8");
   ASSERT_EQ(h.entries.size(), 2u);
   EXPECT_EQ(h.entries[0].dtype, ck::DType::F8_E4M3);

@@ -26,10 +26,10 @@ DType from_scalar_type(at::ScalarType type);  ///< throws CheckpointError for ty
 
 /// What normalisation did to a state dict, for the log and for inspection.
 struct NormalisationReport {
-  std::vector<std::string> unwrapped;     ///< wrapper keys descended into ("state_dict", "model")
-  std::size_t stripped_orig_mod = 0;      ///< "_orig_mod." prefixes removed (torch.compile)
-  std::size_t stripped_module = 0;        ///< "module." prefixes removed (DataParallel)
-  std::vector<std::string> skipped;       ///< non-tensor entries left out
+  std::vector<std::string> unwrapped;  ///< wrapper keys descended into ("state_dict", "model")
+  std::size_t stripped_orig_mod = 0;   ///< "_orig_mod." prefixes removed (torch.compile)
+  std::size_t stripped_module = 0;     ///< "module." prefixes removed (DataParallel)
+  std::vector<std::string> skipped;    ///< non-tensor entries left out
   std::string summary() const;
 };
 

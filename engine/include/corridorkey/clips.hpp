@@ -13,11 +13,11 @@ namespace corridorkey {
 
 struct ClipAsset {
   enum class Kind { Sequence, Video } kind = Kind::Sequence;
-  std::filesystem::path path;               ///< the folder (sequence) or the video file
+  std::filesystem::path path;                 ///< the folder (sequence) or the video file
   std::vector<std::filesystem::path> frames;  ///< sequence frames, natural order
   int frame_count = 0;
-  double fps = 0;                           ///< videos only
-  int width = 0, height = 0;                ///< of the first frame, 0 when unknown
+  double fps = 0;             ///< videos only
+  int width = 0, height = 0;  ///< of the first frame, 0 when unknown
 };
 
 struct Clip {

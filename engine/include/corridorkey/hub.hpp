@@ -13,18 +13,18 @@
 namespace corridorkey {
 
 struct HubOptions {
-  std::string endpoint;         ///< HF_ENDPOINT, default https://huggingface.co
+  std::string endpoint;  ///< HF_ENDPOINT, default https://huggingface.co
   std::string repo = "nikopueringer/CorridorKey_v1.0";
   std::string revision = "main";
-  std::string token;            ///< HF_TOKEN, else huggingface_hub's token file
-  bool offline = false;         ///< HF_HUB_OFFLINE=1: no network at all
+  std::string token;               ///< HF_TOKEN, else huggingface_hub's token file
+  bool offline = false;            ///< HF_HUB_OFFLINE=1: no network at all
   std::filesystem::path hf_cache;  ///< HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub
-  int retries = 3;              ///< extra attempts for 5xx and dropped connections
-  double backoff_seconds = 1.0; ///< first retry delay, doubled each time
+  int retries = 3;                 ///< extra attempts for 5xx and dropped connections
+  double backoff_seconds = 1.0;    ///< first retry delay, doubled each time
   long connect_timeout_seconds = 15;
-  long stall_timeout_seconds = 60;   ///< abort when no byte arrives for this long
+  long stall_timeout_seconds = 60;  ///< abort when no byte arrives for this long
   std::uint64_t min_free_bytes = 400ull << 20;
-  bool progress_bar = false;    ///< draw a bar on stderr (a TTY); otherwise log lines every few seconds
+  bool progress_bar = false;  ///< draw a bar on stderr (a TTY); otherwise log lines every few seconds
 
   /// Defaults overridden from the environment (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, ...).
   static HubOptions from_environment();
@@ -55,6 +55,7 @@ ResolvedCheckpoint resolve_checkpoint(const ResolveRequest& request, const HubOp
 
 /// Downloads one file of the repo into `dir` (atomically, resumable, verified). Throws
 /// HubEntryNotFound when the Hub reports the entry does not exist, HubError otherwise.
-std::filesystem::path download_file(const HubOptions& hub, const std::string& filename, const std::filesystem::path& dir);
+std::filesystem::path download_file(const HubOptions& hub, const std::string& filename,
+                                    const std::filesystem::path& dir);
 
 }  // namespace corridorkey

@@ -28,10 +28,25 @@ void log_parts(LogLevel level, const Args&... parts) {
 }
 }  // namespace detail
 
-template <class... Args> void log_trace(const Args&... a) { detail::log_parts(LogLevel::trace, a...); }
-template <class... Args> void log_debug(const Args&... a) { detail::log_parts(LogLevel::debug, a...); }
-template <class... Args> void log_info(const Args&... a) { detail::log_parts(LogLevel::info, a...); }
-template <class... Args> void log_warn(const Args&... a) { detail::log_parts(LogLevel::warn, a...); }
-template <class... Args> void log_error(const Args&... a) { detail::log_parts(LogLevel::error, a...); }
+template <class... Args>
+void log_trace(const Args&... a) {
+  detail::log_parts(LogLevel::trace, a...);
+}
+template <class... Args>
+void log_debug(const Args&... a) {
+  detail::log_parts(LogLevel::debug, a...);
+}
+template <class... Args>
+void log_info(const Args&... a) {
+  detail::log_parts(LogLevel::info, a...);
+}
+template <class... Args>
+void log_warn(const Args&... a) {
+  detail::log_parts(LogLevel::warn, a...);
+}
+template <class... Args>
+void log_error(const Args&... a) {
+  detail::log_parts(LogLevel::error, a...);
+}
 
 }  // namespace corridorkey

@@ -25,8 +25,8 @@ struct ModelConfig {
   std::vector<int> stages{2, 3, 16, 3};
   int train_img_size = 2048;  ///< pos_embed holds (train_img_size/4)^2 tokens
   bool use_refiner = true;
-  int q_pool = 3;             ///< stage ends that pool queries (2x2)
-  int mask_unit = 8;          ///< mask units of 8x8 tokens
+  int q_pool = 3;     ///< stage ends that pool queries (2x2)
+  int mask_unit = 8;  ///< mask units of 8x8 tokens
   std::vector<bool> mask_unit_attn{true, true, false, false};
   double mlp_ratio = 4.0;
   int decoder_dim = 256;
@@ -43,17 +43,17 @@ struct ModelConfig {
   static ModelConfig resolve(const StateDict& state, std::string* origin = nullptr);
 
   std::string to_json() const;
-  std::string describe() const;  ///< "Hiera embed 112, heads 2, stages 2-3-16-3, trained at 2048 px ..."
+  std::string describe() const;       ///< "Hiera embed 112, heads 2, stages 2-3-16-3, trained at 2048 px ..."
   std::vector<int> channels() const;  ///< feature channels per stage (112, 224, 448, 896)
   /// Every parameter the model needs at `img_size` with its shape (pos_embed sized for img_size).
   std::map<std::string, std::vector<std::int64_t>> parameter_shapes(int img_size) const;
 };
 
 struct ModelOptions {
-  int img_size = 2048;                        ///< any multiple of 32
-  at::ScalarType precision = at::kFloat;      ///< kFloat, kHalf or kBFloat16
+  int img_size = 2048;                    ///< any multiple of 32
+  at::ScalarType precision = at::kFloat;  ///< kFloat, kHalf or kBFloat16
   c10::Device device = c10::Device(c10::kCPU);
-  bool allow_backbone_only = false;           ///< run without refiner weights when they are absent
+  bool allow_backbone_only = false;  ///< run without refiner weights when they are absent
 };
 
 /// Parses "float32|fp32|float16|fp16|half|bfloat16|bf16".
@@ -85,8 +85,8 @@ class GreenFormer {
 
  private:
   at::Tensor w(const std::string& name) const;
-  at::Tensor encoder_block(const at::Tensor& x, int index, int dim, int dim_out, int heads, int q_stride,
-                           int window, bool mask_unit_attn) const;
+  at::Tensor encoder_block(const at::Tensor& x, int index, int dim, int dim_out, int heads, int q_stride, int window,
+                           bool mask_unit_attn) const;
   std::vector<at::Tensor> encoder(const at::Tensor& x) const;
   at::Tensor decoder(const std::string& prefix, const std::vector<at::Tensor>& features) const;
   at::Tensor refiner(const at::Tensor& input) const;

@@ -20,7 +20,17 @@
 namespace corridorkey::pickle {
 
 enum class Kind {
-  None, Bool, Int, BigInt, Float, String, Bytes, List, Tuple, Dict, Set,
+  None,
+  Bool,
+  Int,
+  BigInt,
+  Float,
+  String,
+  Bytes,
+  List,
+  Tuple,
+  Dict,
+  Set,
   Global,   // an allowed global used as a value (a dtype, a class)
   Storage,  // a persistent-id storage reference: ('storage', <Class>, key, location, numel)
   Tensor,   // a tensor view into a storage (from _rebuild_tensor_v2 and friends)
@@ -31,9 +41,9 @@ struct Value {
   bool boolean = false;
   std::int64_t integer = 0;
   double real = 0.0;
-  std::string text;  // String, Bytes, BigInt (decimal), Global (module.name), Storage key
-  std::vector<Value*> items;                   // List, Tuple, Set
-  std::vector<std::pair<Value*, Value*>> dict; // Dict (insertion order kept)
+  std::string text;                             // String, Bytes, BigInt (decimal), Global (module.name), Storage key
+  std::vector<Value*> items;                    // List, Tuple, Set
+  std::vector<std::pair<Value*, Value*>> dict;  // Dict (insertion order kept)
   // Storage
   DType dtype = DType::F32;
   std::uint64_t storage_numel = 0;

@@ -15,7 +15,7 @@ struct InferenceSettings {
   bool input_is_linear = false;  ///< plate is linear light (EXR): resized in linear, then to sRGB
   double despill_strength = 1.0;
   bool auto_despeckle = true;
-  int despeckle_size = 400;      ///< islands smaller than this many pixels are removed from the matte
+  int despeckle_size = 400;  ///< islands smaller than this many pixels are removed from the matte
   double refiner_scale = 1.0;
   bool generate_comp = true;
 };

@@ -27,8 +27,8 @@ struct SafetensorsEntry {
 };
 
 struct SafetensorsHeader {
-  std::uint64_t data_start = 0;             ///< file offset of the data section (8 + header length)
-  std::vector<SafetensorsEntry> entries;    ///< sorted by name
+  std::uint64_t data_start = 0;           ///< file offset of the data section (8 + header length)
+  std::vector<SafetensorsEntry> entries;  ///< sorted by name
   std::map<std::string, std::string> metadata;
 };
 

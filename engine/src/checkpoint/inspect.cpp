@@ -86,10 +86,18 @@ std::string CheckpointSummary::to_text() const {
 }
 
 std::string CheckpointSummary::to_json() const {
-  nlohmann::json j = {{"path", path.string()},   {"format", format},       {"tensors", tensors},
-                      {"parameters", parameters}, {"bytes", bytes},         {"file_bytes", file_bytes},
-                      {"sha256", sha256},         {"dtypes", dtypes},       {"metadata", metadata},
-                      {"normalisation", normalisation}, {"is_corridorkey", is_corridorkey}, {"description", description}};
+  nlohmann::json j = {{"path", path.string()},
+                      {"format", format},
+                      {"tensors", tensors},
+                      {"parameters", parameters},
+                      {"bytes", bytes},
+                      {"file_bytes", file_bytes},
+                      {"sha256", sha256},
+                      {"dtypes", dtypes},
+                      {"metadata", metadata},
+                      {"normalisation", normalisation},
+                      {"is_corridorkey", is_corridorkey},
+                      {"description", description}};
   return j.dump();
 }
 
@@ -108,7 +116,8 @@ std::vector<TensorDifference> compare_state_dicts(const StateDict& a, const Stat
     }
     if (tolerance == 0.0) {
       if (ta.scalar_type() != tb.scalar_type()) {
-        diffs.push_back({name, std::string("dtype ") + c10::toString(ta.scalar_type()) + " vs " + c10::toString(tb.scalar_type())});
+        diffs.push_back(
+            {name, std::string("dtype ") + c10::toString(ta.scalar_type()) + " vs " + c10::toString(tb.scalar_type())});
         continue;
       }
       const at::Tensor ca = ta.contiguous(), cb = tb.contiguous();
@@ -118,7 +127,8 @@ std::vector<TensorDifference> compare_state_dicts(const StateDict& a, const Stat
       }
     } else if (ta.numel() > 0) {
       const double d = (ta.to(at::kDouble) - tb.to(at::kDouble)).abs().max().item<double>();
-      if (!(d <= tolerance)) diffs.push_back({name, "max |diff| " + std::to_string(d) + " exceeds " + std::to_string(tolerance)});
+      if (!(d <= tolerance))
+        diffs.push_back({name, "max |diff| " + std::to_string(d) + " exceeds " + std::to_string(tolerance)});
     }
   }
   for (const auto& [name, tb] : b.tensors) {

@@ -40,7 +40,8 @@ StateDict state_dict_from_index(const fs::path& index) {
   std::map<std::string, SafetensorsFile> shards;
   std::vector<std::pair<std::string, at::Tensor>> named;
   for (const auto& [name, file] : j["weight_map"].items()) {
-    if (!file.is_string()) throw CheckpointError("shard index '" + index.string() + "': weight_map['" + name + "'] is not a file name");
+    if (!file.is_string())
+      throw CheckpointError("shard index '" + index.string() + "': weight_map['" + name + "'] is not a file name");
     const std::string shard = file.get<std::string>();
     if (shard.find('/') != std::string::npos || shard.find("..") != std::string::npos) {
       throw CheckpointError("shard index '" + index.string() + "' names '" + shard + "', outside its folder");
@@ -56,7 +57,8 @@ StateDict state_dict_from_index(const fs::path& index) {
     if (file.header().entries.size() > 0) {
       for (const auto& e : file.header().entries) {
         if (!j["weight_map"].contains(e.name)) {
-          throw CheckpointError("shard '" + shard + "' holds '" + e.name + "', which index '" + index.string() + "' does not list");
+          throw CheckpointError("shard '" + shard + "' holds '" + e.name + "', which index '" + index.string() +
+                                "' does not list");
         }
       }
     }
@@ -66,8 +68,8 @@ StateDict state_dict_from_index(const fs::path& index) {
     for (const auto& [n, t] : named) total += static_cast<std::uint64_t>(t.nbytes());
     const auto& ts = j["metadata"]["total_size"];
     if (!ts.is_number_unsigned() || ts.get<std::uint64_t>() != total) {
-      throw CheckpointError("shard index '" + index.string() + "' says total_size " + ts.dump() + " but the shards hold " +
-                            std::to_string(total) + " bytes; a shard is missing or damaged");
+      throw CheckpointError("shard index '" + index.string() + "' says total_size " + ts.dump() +
+                            " but the shards hold " + std::to_string(total) + " bytes; a shard is missing or damaged");
     }
   }
   sd.tensors = normalise_names(std::move(named), sd.report, index.string());
@@ -89,7 +91,8 @@ StateDict load_state_dict(const fs::path& path) {
     return state_dict_from_index(indexes.front());
   }
   if (!fs::exists(path, ec)) {
-    throw CheckpointError("checkpoint '" + path.string() + "' does not exist. Check the path, or put CorridorKey.safetensors into checkpoints/.");
+    throw CheckpointError("checkpoint '" + path.string() +
+                          "' does not exist. Check the path, or put CorridorKey.safetensors into checkpoints/.");
   }
   if (path.extension() == ".json") return state_dict_from_index(path);
   // Sniff the content rather than trusting the extension.
@@ -97,7 +100,9 @@ StateDict load_state_dict(const fs::path& path) {
   {
     std::ifstream in(path, std::ios::binary);
     in.read(head, sizeof head);
-    if (in.gcount() < 4) throw CheckpointError("checkpoint '" + path.string() + "' is too small to be a checkpoint (" + std::to_string(in.gcount()) + " bytes)");
+    if (in.gcount() < 4)
+      throw CheckpointError("checkpoint '" + path.string() + "' is too small to be a checkpoint (" +
+                            std::to_string(in.gcount()) + " bytes)");
   }
   StateDict sd;
   if (head[0] == 'P' && head[1] == 'K') {

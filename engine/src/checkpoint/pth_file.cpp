@@ -38,7 +38,8 @@ std::string find_prefix(const ZipArchive& zip, const std::filesystem::path& path
     }
   }
   if (prefix.empty()) {
-    throw CheckpointError("'" + path.string() + "' is a zip file without <folder>/data.pkl; it is not a torch.save checkpoint");
+    throw CheckpointError("'" + path.string() +
+                          "' is a zip file without <folder>/data.pkl; it is not a torch.save checkpoint");
   }
   return prefix;
 }
@@ -57,7 +58,8 @@ void flatten_into(const pickle::Value& v, const std::string& path, int depth,
       flatten_into(*val, child(key), depth + 1, out);
     }
   } else if (v.kind == Kind::List || v.kind == Kind::Tuple) {
-    for (std::size_t i = 0; i < v.items.size(); ++i) flatten_into(*v.items[i], child(std::to_string(i)), depth + 1, out);
+    for (std::size_t i = 0; i < v.items.size(); ++i)
+      flatten_into(*v.items[i], child(std::to_string(i)), depth + 1, out);
   } else {
     out.emplace_back(path, &v);
   }

@@ -30,17 +30,28 @@ std::string long1(std::int64_t v) {
 
 std::string_view storage_class(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return "FloatStorage";
-    case at::kDouble: return "DoubleStorage";
-    case at::kHalf: return "HalfStorage";
-    case at::kBFloat16: return "BFloat16Storage";
-    case at::kLong: return "LongStorage";
-    case at::kInt: return "IntStorage";
-    case at::kShort: return "ShortStorage";
-    case at::kChar: return "CharStorage";
-    case at::kByte: return "ByteStorage";
-    case at::kBool: return "BoolStorage";
-    default: throw CheckpointError(std::string("cannot write tensors of type ") + c10::toString(t) + " to a .pth");
+    case at::kFloat:
+      return "FloatStorage";
+    case at::kDouble:
+      return "DoubleStorage";
+    case at::kHalf:
+      return "HalfStorage";
+    case at::kBFloat16:
+      return "BFloat16Storage";
+    case at::kLong:
+      return "LongStorage";
+    case at::kInt:
+      return "IntStorage";
+    case at::kShort:
+      return "ShortStorage";
+    case at::kChar:
+      return "CharStorage";
+    case at::kByte:
+      return "ByteStorage";
+    case at::kBool:
+      return "BoolStorage";
+    default:
+      throw CheckpointError(std::string("cannot write tensors of type ") + c10::toString(t) + " to a .pth");
   }
 }
 
@@ -98,14 +109,18 @@ void write_pth(const std::filesystem::path& path, const std::map<std::string, at
     for (const auto s : c.sizes()) pkl.append(long1(s));
     pkl.append("t(");
     for (const auto s : c.strides()) pkl.append(long1(s));
-    pkl.append("t\x89" "ccollections\nOrderedDict\n)RtR");
+    pkl.append(
+        "t\x89"
+        "ccollections\nOrderedDict\n)RtR");
     data.push_back(c);
   }
   pkl += "u.";
   AtomicFile file(path);
   ZipWriter zip(file);
   const std::string folder = path.stem().string().empty() ? "archive" : path.stem().string();
-  auto record = [&](const char* leaf, const std::string& suffix = "") { return std::string(folder).append(leaf).append(suffix); };
+  auto record = [&](const char* leaf, const std::string& suffix = "") {
+    return std::string(folder).append(leaf).append(suffix);
+  };
   zip.add(record("/data.pkl"), pkl.data(), pkl.size());
   zip.add(record("/byteorder"), "little", 6);
   for (std::size_t i = 0; i < data.size(); ++i) {

@@ -9,19 +9,26 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include "corridorkey/atomic_file.hpp"
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/errors.hpp"
-#include "corridorkey/atomic_file.hpp"
 
 namespace corridorkey {
 namespace fs = std::filesystem;
 
 std::uint64_t parse_byte_size(std::string_view text) {
-  static const std::pair<std::string_view, std::uint64_t> kUnits[] = {
-      {"KIB", 1ull << 10}, {"MIB", 1ull << 20}, {"GIB", 1ull << 30}, {"TIB", 1ull << 40},
-      {"KB", 1000ull}, {"MB", 1000'000ull}, {"GB", 1000'000'000ull}, {"TB", 1000'000'000'000ull}, {"B", 1}};
+  static const std::pair<std::string_view, std::uint64_t> kUnits[] = {{"KIB", 1ull << 10},
+                                                                      {"MIB", 1ull << 20},
+                                                                      {"GIB", 1ull << 30},
+                                                                      {"TIB", 1ull << 40},
+                                                                      {"KB", 1000ull},
+                                                                      {"MB", 1000'000ull},
+                                                                      {"GB", 1000'000'000ull},
+                                                                      {"TB", 1000'000'000'000ull},
+                                                                      {"B", 1}};
   std::string upper;
-  for (char c : text) if (c != ' ') upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : text)
+    if (c != ' ') upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   std::uint64_t unit = 1;
   for (const auto& [suffix, mult] : kUnits) {
     if (upper.size() > suffix.size() && upper.ends_with(suffix)) {
@@ -49,7 +56,8 @@ void write_safetensors(const fs::path& path, const std::map<std::string, at::Ten
     at::Tensor c = t.to(at::kCPU).contiguous();
     const DType dtype = from_scalar_type(c.scalar_type());
     const auto bytes = static_cast<std::uint64_t>(c.nbytes());
-    header[name] = {{"dtype", safetensors_name(dtype)}, {"shape", c.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
+    header[name] = {
+        {"dtype", safetensors_name(dtype)}, {"shape", c.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
     data.push_back(std::move(c));
   }

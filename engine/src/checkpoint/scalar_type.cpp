@@ -7,18 +7,30 @@ namespace corridorkey {
 
 at::ScalarType to_scalar_type(DType dtype) {
   switch (dtype) {
-    case DType::F64: return at::kDouble;
-    case DType::F32: return at::kFloat;
-    case DType::F16: return at::kHalf;
-    case DType::BF16: return at::kBFloat16;
-    case DType::I64: return at::kLong;
-    case DType::I32: return at::kInt;
-    case DType::I16: return at::kShort;
-    case DType::I8: return at::kChar;
-    case DType::U8: return at::kByte;
-    case DType::BOOL: return at::kBool;
-    case DType::F8_E4M3: return at::kFloat8_e4m3fn;
-    case DType::F8_E5M2: return at::kFloat8_e5m2;
+    case DType::F64:
+      return at::kDouble;
+    case DType::F32:
+      return at::kFloat;
+    case DType::F16:
+      return at::kHalf;
+    case DType::BF16:
+      return at::kBFloat16;
+    case DType::I64:
+      return at::kLong;
+    case DType::I32:
+      return at::kInt;
+    case DType::I16:
+      return at::kShort;
+    case DType::I8:
+      return at::kChar;
+    case DType::U8:
+      return at::kByte;
+    case DType::BOOL:
+      return at::kBool;
+    case DType::F8_E4M3:
+      return at::kFloat8_e4m3fn;
+    case DType::F8_E5M2:
+      return at::kFloat8_e5m2;
   }
   return at::kFloat;
 }
@@ -32,9 +44,12 @@ DType from_scalar_type(at::ScalarType type) {
 
 std::string_view format_name(CheckpointFormat format) {
   switch (format) {
-    case CheckpointFormat::Safetensors: return "safetensors";
-    case CheckpointFormat::ShardedSafetensors: return "sharded safetensors";
-    case CheckpointFormat::Pth: return "pth (torch.save zip)";
+    case CheckpointFormat::Safetensors:
+      return "safetensors";
+    case CheckpointFormat::ShardedSafetensors:
+      return "sharded safetensors";
+    case CheckpointFormat::Pth:
+      return "pth (torch.save zip)";
   }
   return "?";
 }

@@ -17,7 +17,8 @@ at::Tensor tensor_view(const std::shared_ptr<MappedFile>& file, std::uint64_t of
     return copy;
   }
   std::shared_ptr<MappedFile> keep = file;
-  return at::from_blob(ptr, shape, [keep](void*) mutable { keep.reset(); }, options);
+  return at::from_blob(
+      ptr, shape, [keep](void*) mutable { keep.reset(); }, options);
 }
 
 }  // namespace corridorkey

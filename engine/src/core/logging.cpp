@@ -24,12 +24,18 @@ constexpr std::array<std::pair<std::string_view, LogLevel>, 7> kLevels{{{"trace"
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
   switch (level) {
-    case LogLevel::trace: return spdlog::level::trace;
-    case LogLevel::debug: return spdlog::level::debug;
-    case LogLevel::info: return spdlog::level::info;
-    case LogLevel::warn: return spdlog::level::warn;
-    case LogLevel::error: return spdlog::level::err;
-    case LogLevel::off: return spdlog::level::off;
+    case LogLevel::trace:
+      return spdlog::level::trace;
+    case LogLevel::debug:
+      return spdlog::level::debug;
+    case LogLevel::info:
+      return spdlog::level::info;
+    case LogLevel::warn:
+      return spdlog::level::warn;
+    case LogLevel::error:
+      return spdlog::level::err;
+    case LogLevel::off:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -55,8 +61,7 @@ LogLevel parse_log_level(std::string_view name) {
   for (const auto& [text, level] : kLevels) {
     if (lower == text) return level;
   }
-  throw UsageError("invalid log level '" + std::string(name) +
-                   "': use one of trace, debug, info, warn, error, off");
+  throw UsageError("invalid log level '" + std::string(name) + "': use one of trace, debug, info, warn, error, off");
 }
 
 void set_log_level(LogLevel level) {

@@ -17,8 +17,19 @@ namespace {
 
 // The globals a weights-only checkpoint may name, and what each one is to this unpickler.
 enum class Callable {
-  None, OrderedDict, RebuildTensorV2, RebuildParameter, RebuildParameterWithState, RebuildFromTypeV2,
-  Size, CodecsEncode, Set, Device, StorageClass, TensorClass, DTypeValue,
+  None,
+  OrderedDict,
+  RebuildTensorV2,
+  RebuildParameter,
+  RebuildParameterWithState,
+  RebuildFromTypeV2,
+  Size,
+  CodecsEncode,
+  Set,
+  Device,
+  StorageClass,
+  TensorClass,
+  DTypeValue,
 };
 
 struct GlobalInfo {
@@ -75,8 +86,8 @@ class Machine {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw CheckpointError("refusing pickle in '" + source_ + "' at byte " + std::to_string(op_start_) + ": " +
-                          what + ". The file may be malicious or damaged; nothing from it was executed.");
+    throw CheckpointError("refusing pickle in '" + source_ + "' at byte " + std::to_string(op_start_) + ": " + what +
+                          ". The file may be malicious or damaged; nothing from it was executed.");
   }
 
   std::span<const std::byte> take(std::size_t n) {
@@ -175,11 +186,18 @@ class Machine {
     if (a == b) return true;
     if (a->kind != b->kind) return false;
     switch (a->kind) {
-      case Kind::String: case Kind::Bytes: case Kind::BigInt: return a->text == b->text;
-      case Kind::Int: return a->integer == b->integer;
-      case Kind::Bool: return a->boolean == b->boolean;
-      case Kind::None: return true;
-      default: return false;
+      case Kind::String:
+      case Kind::Bytes:
+      case Kind::BigInt:
+        return a->text == b->text;
+      case Kind::Int:
+        return a->integer == b->integer;
+      case Kind::Bool:
+        return a->boolean == b->boolean;
+      case Kind::None:
+        return true;
+      default:
+        return false;
     }
   }
   Value* tuple(std::vector<Value*> items) {
@@ -316,8 +334,8 @@ void Machine::persistent_load() {
   }
   const GlobalInfo& cls = callable_of(pid->items[1], "persistent id");
   if (cls.callable != Callable::StorageClass) fail("a persistent id whose storage class is " + pid->items[1]->text);
-  if (pid->items[2]->kind != Kind::String || pid->items[3]->kind != Kind::String ||
-      pid->items[4]->kind != Kind::Int || pid->items[4]->integer < 0) {
+  if (pid->items[2]->kind != Kind::String || pid->items[3]->kind != Kind::String || pid->items[4]->kind != Kind::Int ||
+      pid->items[4]->integer < 0) {
     fail("a malformed storage persistent id");
   }
   const std::string& key = pid->items[2]->text;
@@ -334,7 +352,6 @@ void Machine::persistent_load() {
   storages_[key] = s;
   push(s);
 }
-
 
 bool as_int_tuple(const Value* v, std::vector<std::int64_t>& out) {
   if (v->kind != Kind::Tuple && v->kind != Kind::List) return false;
@@ -480,26 +497,47 @@ void Machine::step(std::uint8_t op, std::size_t at) {
       if (v > 5) fail("pickle protocol " + std::to_string(v) + " is newer than any known");
       return;
     }
-    case 0x95: le(8); return;  // FRAME
+    case 0x95:
+      le(8);
+      return;  // FRAME
     case '(':
       if (marks_.size() >= kMaxMarks) fail("more than " + std::to_string(kMaxMarks) + " nested MARKs (deep nesting)");
       marks_.push_back(stack_.size());
       return;
-    case '0': pop("POP"); return;
-    case '1': pop_mark("POP_MARK"); return;
-    case '2': push(top("DUP")); return;
-    case 'N': push(make(Kind::None)); return;
-    case 0x88: case 0x89: {
+    case '0':
+      pop("POP");
+      return;
+    case '1':
+      pop_mark("POP_MARK");
+      return;
+    case '2':
+      push(top("DUP"));
+      return;
+    case 'N':
+      push(make(Kind::None));
+      return;
+    case 0x88:
+    case 0x89: {
       Value* v = make(Kind::Bool);
       v->boolean = op == 0x88;
       push(v);
       return;
     }
-    case 'J': push(int_value(static_cast<std::int32_t>(le(4)))); return;
-    case 'K': push(int_value(static_cast<std::int64_t>(le(1)))); return;
-    case 'M': push(int_value(static_cast<std::int64_t>(le(2)))); return;
-    case 0x8a: push(long_value(le(1))); return;
-    case 0x8b: push(long_value(le(4))); return;
+    case 'J':
+      push(int_value(static_cast<std::int32_t>(le(4))));
+      return;
+    case 'K':
+      push(int_value(static_cast<std::int64_t>(le(1))));
+      return;
+    case 'M':
+      push(int_value(static_cast<std::int64_t>(le(2))));
+      return;
+    case 0x8a:
+      push(long_value(le(1)));
+      return;
+    case 0x8b:
+      push(long_value(le(4)));
+      return;
     case 'G': {
       const auto s = take(8);
       std::uint64_t bits = 0;
@@ -509,39 +547,125 @@ void Machine::step(std::uint8_t op, std::size_t at) {
       push(v);
       return;
     }
-    case 'X': push(string_value(Kind::String, le(4))); return;
-    case 0x8c: push(string_value(Kind::String, le(1))); return;
-    case 0x8d: push(string_value(Kind::String, le(8))); return;
-    case 'C': push(string_value(Kind::Bytes, le(1))); return;
-    case 'B': push(string_value(Kind::Bytes, le(4))); return;
-    case 0x8e: push(string_value(Kind::Bytes, le(8))); return;
-    case 'U': push(string_value(Kind::String, le(1))); return;  // SHORT_BINSTRING
-    case 'T': push(string_value(Kind::String, le(4))); return;  // BINSTRING
-    case ')': push(tuple({})); return;
-    case 't': push(tuple(pop_mark("TUPLE"))); return;
-    case 0x85: { Value* a = pop("TUPLE1"); push(tuple({a})); return; }
-    case 0x86: { Value* b = pop("TUPLE2"); Value* a = pop("TUPLE2"); push(tuple({a, b})); return; }
+    case 'X':
+      push(string_value(Kind::String, le(4)));
+      return;
+    case 0x8c:
+      push(string_value(Kind::String, le(1)));
+      return;
+    case 0x8d:
+      push(string_value(Kind::String, le(8)));
+      return;
+    case 'C':
+      push(string_value(Kind::Bytes, le(1)));
+      return;
+    case 'B':
+      push(string_value(Kind::Bytes, le(4)));
+      return;
+    case 0x8e:
+      push(string_value(Kind::Bytes, le(8)));
+      return;
+    case 'U':
+      push(string_value(Kind::String, le(1)));
+      return;  // SHORT_BINSTRING
+    case 'T':
+      push(string_value(Kind::String, le(4)));
+      return;  // BINSTRING
+    case ')':
+      push(tuple({}));
+      return;
+    case 't':
+      push(tuple(pop_mark("TUPLE")));
+      return;
+    case 0x85: {
+      Value* a = pop("TUPLE1");
+      push(tuple({a}));
+      return;
+    }
+    case 0x86: {
+      Value* b = pop("TUPLE2");
+      Value* a = pop("TUPLE2");
+      push(tuple({a, b}));
+      return;
+    }
     case 0x87: {
-      Value* c = pop("TUPLE3"); Value* b = pop("TUPLE3"); Value* a = pop("TUPLE3");
+      Value* c = pop("TUPLE3");
+      Value* b = pop("TUPLE3");
+      Value* a = pop("TUPLE3");
       push(tuple({a, b, c}));
       return;
     }
-    case ']': push(make(Kind::List)); return;
-    case 'l': { auto items = pop_mark("LIST"); Value* l = make(Kind::List); l->items = std::move(items); push(l); return; }
-    case 'a': { Value* v = pop("APPEND"); append_to(top("APPEND"), {v}, "APPEND"); return; }
-    case 'e': { auto items = pop_mark("APPENDS"); append_to(top("APPENDS"), items, "APPENDS"); return; }
-    case '}': push(make(Kind::Dict)); return;
-    case 'd': { auto kv = pop_mark("DICT"); Value* d = make(Kind::Dict); set_items(d, kv, "DICT"); push(d); return; }
-    case 's': { Value* v = pop("SETITEM"); Value* k = pop("SETITEM"); set_items(top("SETITEM"), {k, v}, "SETITEM"); return; }
-    case 'u': { auto kv = pop_mark("SETITEMS"); set_items(top("SETITEMS"), kv, "SETITEMS"); return; }
-    case 0x8f: push(make(Kind::Set)); return;
-    case 0x90: { auto items = pop_mark("ADDITEMS"); append_to(top("ADDITEMS"), items, "ADDITEMS"); return; }
-    case 0x91: { auto items = pop_mark("FROZENSET"); Value* s = make(Kind::Set); s->items = std::move(items); push(s); return; }
-    case 'q': memo_put(le(1)); return;
-    case 'r': memo_put(le(4)); return;
-    case 0x94: memo_put(memo_.size()); return;  // MEMOIZE
-    case 'h': memo_get(le(1)); return;
-    case 'j': memo_get(le(4)); return;
+    case ']':
+      push(make(Kind::List));
+      return;
+    case 'l': {
+      auto items = pop_mark("LIST");
+      Value* l = make(Kind::List);
+      l->items = std::move(items);
+      push(l);
+      return;
+    }
+    case 'a': {
+      Value* v = pop("APPEND");
+      append_to(top("APPEND"), {v}, "APPEND");
+      return;
+    }
+    case 'e': {
+      auto items = pop_mark("APPENDS");
+      append_to(top("APPENDS"), items, "APPENDS");
+      return;
+    }
+    case '}':
+      push(make(Kind::Dict));
+      return;
+    case 'd': {
+      auto kv = pop_mark("DICT");
+      Value* d = make(Kind::Dict);
+      set_items(d, kv, "DICT");
+      push(d);
+      return;
+    }
+    case 's': {
+      Value* v = pop("SETITEM");
+      Value* k = pop("SETITEM");
+      set_items(top("SETITEM"), {k, v}, "SETITEM");
+      return;
+    }
+    case 'u': {
+      auto kv = pop_mark("SETITEMS");
+      set_items(top("SETITEMS"), kv, "SETITEMS");
+      return;
+    }
+    case 0x8f:
+      push(make(Kind::Set));
+      return;
+    case 0x90: {
+      auto items = pop_mark("ADDITEMS");
+      append_to(top("ADDITEMS"), items, "ADDITEMS");
+      return;
+    }
+    case 0x91: {
+      auto items = pop_mark("FROZENSET");
+      Value* s = make(Kind::Set);
+      s->items = std::move(items);
+      push(s);
+      return;
+    }
+    case 'q':
+      memo_put(le(1));
+      return;
+    case 'r':
+      memo_put(le(4));
+      return;
+    case 0x94:
+      memo_put(memo_.size());
+      return;  // MEMOIZE
+    case 'h':
+      memo_get(le(1));
+      return;
+    case 'j':
+      memo_get(le(4));
+      return;
     case 'c': {
       const std::string module = line();
       const std::string name = line();
@@ -555,23 +679,37 @@ void Machine::step(std::uint8_t op, std::size_t at) {
       global(module->text, name->text);
       return;
     }
-    case 'R': reduce(); return;
+    case 'R':
+      reduce();
+      return;
     case 0x81: {  // NEWOBJ: only OrderedDict() may be created this way
       Value* args = pop("NEWOBJ");
       Value* cls = pop("NEWOBJ");
-      if (callable_of(cls, "NEWOBJ").callable != Callable::OrderedDict || args->kind != Kind::Tuple || !args->items.empty()) {
+      if (callable_of(cls, "NEWOBJ").callable != Callable::OrderedDict || args->kind != Kind::Tuple ||
+          !args->items.empty()) {
         fail("NEWOBJ of " + cls->text + " is not allowed in a weights-only checkpoint");
       }
       push(make(Kind::Dict));
       return;
     }
-    case 'b': build(); return;
-    case 'Q': persistent_load(); return;
-    case 'i': fail("INST opcode (creates an arbitrary object) is not allowed");
-    case 'o': fail("OBJ opcode (creates an arbitrary object) is not allowed");
-    case 0x92: fail("NEWOBJ_EX opcode is not allowed");
-    case 'P': fail("text PERSID opcode is not allowed");
-    case 0x82: case 0x83: case 0x84: fail("EXT opcodes (extension registry) are not allowed");
+    case 'b':
+      build();
+      return;
+    case 'Q':
+      persistent_load();
+      return;
+    case 'i':
+      fail("INST opcode (creates an arbitrary object) is not allowed");
+    case 'o':
+      fail("OBJ opcode (creates an arbitrary object) is not allowed");
+    case 0x92:
+      fail("NEWOBJ_EX opcode is not allowed");
+    case 'P':
+      fail("text PERSID opcode is not allowed");
+    case 0x82:
+    case 0x83:
+    case 0x84:
+      fail("EXT opcodes (extension registry) are not allowed");
     default: {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02x", op);
@@ -594,7 +732,8 @@ std::string float_repr(double v) {
   std::string sign;
   if (mant[0] == '-') sign = "-", mant.erase(0, 1);
   std::string digits;
-  for (char c : mant) if (c != '.') digits.push_back(c);
+  for (char c : mant)
+    if (c != '.') digits.push_back(c);
   if (exp >= -4 && exp < 16) {
     std::string out;
     if (exp < 0) {
@@ -602,7 +741,8 @@ std::string float_repr(double v) {
     } else if (static_cast<int>(digits.size()) <= exp + 1) {
       out = digits + std::string(static_cast<std::size_t>(exp + 1 - static_cast<int>(digits.size())), '0') + ".0";
     } else {
-      out = digits.substr(0, static_cast<std::size_t>(exp + 1)) + "." + digits.substr(static_cast<std::size_t>(exp + 1));
+      out =
+          digits.substr(0, static_cast<std::size_t>(exp + 1)) + "." + digits.substr(static_cast<std::size_t>(exp + 1));
     }
     return sign + out;
   }
@@ -619,7 +759,10 @@ std::string quote(const std::string& s, const char* prefix) {
   out.push_back(q);
   for (char c : s) {
     if (c == q || c == '\\') out.push_back('\\');
-    if (c == '\n') { out += "\\n"; continue; }
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
     out.push_back(c);
   }
   out.push_back(q);
@@ -627,23 +770,35 @@ std::string quote(const std::string& s, const char* prefix) {
 }
 
 std::string repr_at(const Value& v, int depth) {
-  if (depth > kMaxNesting) throw CheckpointError("object nests deeper than " + std::to_string(kMaxNesting) + " levels (cyclic or hostile pickle)");
+  if (depth > kMaxNesting)
+    throw CheckpointError("object nests deeper than " + std::to_string(kMaxNesting) +
+                          " levels (cyclic or hostile pickle)");
   auto join = [&](const std::vector<Value*>& items) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + repr_at(*items[i], depth + 1);
     return out;
   };
   switch (v.kind) {
-    case Kind::None: return "None";
-    case Kind::Bool: return v.boolean ? "True" : "False";
-    case Kind::Int: return std::to_string(v.integer);
-    case Kind::BigInt: return v.text;
-    case Kind::Float: return float_repr(v.real);
-    case Kind::String: return quote(v.text, "");
-    case Kind::Bytes: return quote(v.text, "b");
-    case Kind::List: return "[" + join(v.items) + "]";
-    case Kind::Tuple: return "(" + join(v.items) + (v.items.size() == 1 ? ",)" : ")");
-    case Kind::Set: return v.items.empty() ? "set()" : "{" + join(v.items) + "}";
+    case Kind::None:
+      return "None";
+    case Kind::Bool:
+      return v.boolean ? "True" : "False";
+    case Kind::Int:
+      return std::to_string(v.integer);
+    case Kind::BigInt:
+      return v.text;
+    case Kind::Float:
+      return float_repr(v.real);
+    case Kind::String:
+      return quote(v.text, "");
+    case Kind::Bytes:
+      return quote(v.text, "b");
+    case Kind::List:
+      return "[" + join(v.items) + "]";
+    case Kind::Tuple:
+      return "(" + join(v.items) + (v.items.size() == 1 ? ",)" : ")");
+    case Kind::Set:
+      return v.items.empty() ? "set()" : "{" + join(v.items) + "}";
     case Kind::Dict: {
       std::string out = "{";
       for (std::size_t i = 0; i < v.dict.size(); ++i) {
@@ -651,8 +806,10 @@ std::string repr_at(const Value& v, int depth) {
       }
       return out + "}";
     }
-    case Kind::Global: return v.text;
-    case Kind::Storage: return "<storage " + v.text + ">";
+    case Kind::Global:
+      return v.text;
+    case Kind::Storage:
+      return "<storage " + v.text + ">";
     case Kind::Tensor: {
       std::string shape;
       for (std::size_t i = 0; i < v.sizes.size(); ++i) shape += (i ? ", " : "") + std::to_string(v.sizes[i]);
@@ -664,9 +821,7 @@ std::string repr_at(const Value& v, int depth) {
 
 }  // namespace
 
-Object unpickle(std::span<const std::byte> data, std::string_view source) {
-  return Machine(data, source).run();
-}
+Object unpickle(std::span<const std::byte> data, std::string_view source) { return Machine(data, source).run(); }
 
 std::string repr(const Value& value) { return repr_at(value, 0); }
 

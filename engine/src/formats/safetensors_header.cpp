@@ -48,8 +48,8 @@ bool valid_utf8(std::string_view s) {
       if ((cc & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += n + 1;
@@ -107,12 +107,12 @@ SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std:
   }
   const std::uint64_t n = read_u64_le(file.data());
   if (n > kMaxSafetensorsHeader) {
-    fail(source, "header length " + std::to_string(n) + " exceeds the " +
-                     std::to_string(kMaxSafetensorsHeader) + "-byte limit");
+    fail(source, "header length " + std::to_string(n) + " exceeds the " + std::to_string(kMaxSafetensorsHeader) +
+                     "-byte limit");
   }
   if (n > file.size() - 8) {
-    fail(source, "header length " + std::to_string(n) + " runs past the end of the " +
-                     std::to_string(file.size()) + "-byte file (truncated?)");
+    fail(source, "header length " + std::to_string(n) + " runs past the end of the " + std::to_string(file.size()) +
+                     "-byte file (truncated?)");
   }
   const std::string_view text(reinterpret_cast<const char*>(file.data() + 8), n);
   if (text.empty() || text.front() != '{') fail(source, "header does not start with '{'");
@@ -154,15 +154,15 @@ SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std:
   // Offsets: ordered, contiguous from 0, each exactly numel * itemsize, ending at the file's end.
   std::vector<const SafetensorsEntry*> by_offset;
   for (const auto& e : out.entries) by_offset.push_back(&e);
-  std::sort(by_offset.begin(), by_offset.end(), [](const auto* a, const auto* b) {
-    return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
-  });
+  std::sort(by_offset.begin(), by_offset.end(),
+            [](const auto* a, const auto* b) { return a->begin != b->begin ? a->begin < b->begin : a->end < b->end; });
   std::uint64_t cursor = 0;
   for (const auto* e : by_offset) {
     const std::string where = "tensor '" + e->name + "'";
     if (e->begin != cursor) {
       fail(source, where + " starts at byte " + std::to_string(e->begin) +
-                       (e->begin < cursor ? " inside the previous tensor (overlap)" : " leaving a gap after byte " + std::to_string(cursor)));
+                       (e->begin < cursor ? " inside the previous tensor (overlap)"
+                                          : " leaving a gap after byte " + std::to_string(cursor)));
     }
     if (e->end < e->begin) fail(source, where + " ends before it starts");
     std::uint64_t bytes = itemsize(e->dtype);

@@ -77,8 +77,7 @@ bool looks_like_zip(std::span<const std::byte> bytes) {
   return b(0) == 'P' && b(1) == 'K' && ((b(2) == 3 && b(3) == 4) || (b(2) == 5 && b(3) == 6));
 }
 
-ZipArchive::ZipArchive(std::span<const std::byte> bytes, std::string_view source)
-    : bytes_(bytes), source_(source) {
+ZipArchive::ZipArchive(std::span<const std::byte> bytes, std::string_view source) : bytes_(bytes), source_(source) {
   const Reader r(bytes, source);
   if (bytes.size() < 22) r.fail("too small to be a zip archive (" + std::to_string(bytes.size()) + " bytes)");
   // The end-of-central-directory record sits in the last 22 + 65535 bytes.

@@ -59,11 +59,16 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   const std::string key = lower(line.substr(0, colon));
   std::string value = line.substr(colon + 1);
   value.erase(0, value.find_first_not_of(' '));
-  if (key == "x-error-code") t->error_code = value;
-  else if (key == "content-range") t->content_range = value;
-  else if (key == "content-length") t->content_length = std::atoll(value.c_str());
-  else if (key == "x-linked-etag") t->linked_etag = value;
-  else if (key == "x-linked-size") t->linked_size = std::atoll(value.c_str());
+  if (key == "x-error-code")
+    t->error_code = value;
+  else if (key == "content-range")
+    t->content_range = value;
+  else if (key == "content-length")
+    t->content_length = std::atoll(value.c_str());
+  else if (key == "x-linked-etag")
+    t->linked_etag = value;
+  else if (key == "x-linked-size")
+    t->linked_size = std::atoll(value.c_str());
   return size * n;
 }
 
@@ -90,9 +95,12 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
 
 std::string human_bytes(double b) {
   char buf[32];
-  if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
-  else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.0f kB", b / 1e3);
+  if (b >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
+  else if (b >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f kB", b / 1e3);
   return buf;
 }
 
@@ -117,15 +125,16 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
                   human_bytes(all).c_str(), human_bytes(rate).c_str(), static_cast<int>(eta));
     std::fputs(line, stderr);
   } else {
-    log_info("downloading ", t->name, ": ", human_bytes(done), " of ", human_bytes(all), " (", human_bytes(rate), "/s, ETA ",
-             static_cast<int>(eta), " s)");
+    log_info("downloading ", t->name, ": ", human_bytes(done), " of ", human_bytes(all), " (", human_bytes(rate),
+             "/s, ETA ", static_cast<int>(eta), " s)");
   }
   return 0;
 }
 
 enum class Outcome { Done, Retry, RestartFromZero };
 
-[[noreturn]] void fail_status(const Transfer& t, const HubOptions& hub, const std::string& filename, const std::string& url) {
+[[noreturn]] void fail_status(const Transfer& t, const HubOptions& hub, const std::string& filename,
+                              const std::string& url) {
   const std::string where = hub.repo + "@" + hub.revision;
   if (t.status == 404) {
     if (t.error_code == "EntryNotFound") {
@@ -143,8 +152,10 @@ enum class Outcome { Done, Retry, RestartFromZero };
                    t.error_code + "'); not falling back. Check HF_ENDPOINT.");
   }
   if (t.status == 401 || t.status == 403) {
-    throw HubError("access to " + where + " was refused (HTTP " + std::to_string(t.status) + "): the repository is gated or private. " +
-                   (hub.token.empty() ? "Set HF_TOKEN to a token with access." : "The token in HF_TOKEN lacks access to it."));
+    throw HubError(
+        "access to " + where + " was refused (HTTP " + std::to_string(t.status) +
+        "): the repository is gated or private. " +
+        (hub.token.empty() ? "Set HF_TOKEN to a token with access." : "The token in HF_TOKEN lacks access to it."));
   }
   throw HubError("the Hub answered HTTP " + std::to_string(t.status) + " for " + url);
 }
@@ -220,16 +231,18 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
                      "CorridorKey.safetensors into " + dir.string() + " by hand");
     }
     if (rc == CURLE_COULDNT_CONNECT) {
-      throw HubError("cannot connect to " + hub.endpoint + ": " + curl_easy_strerror(rc) + ". Check the network or HF_ENDPOINT, "
-                     "or put CorridorKey.safetensors into " + dir.string() + " by hand");
+      throw HubError("cannot connect to " + hub.endpoint + ": " + curl_easy_strerror(rc) +
+                     ". Check the network or HF_ENDPOINT, "
+                     "or put CorridorKey.safetensors into " +
+                     dir.string() + " by hand");
     }
     if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CERTPROBLEM ||
         rc == CURLE_SSL_CACERT_BADFILE) {
       throw HubError("TLS failure talking to " + hub.endpoint + ": " + curl_easy_strerror(rc) +
                      ". Check the system's CA certificates and clock.");
     }
-    if (rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
-        rc == CURLE_SEND_ERROR || rc == CURLE_HTTP2 || rc == CURLE_HTTP2_STREAM) {
+    if (rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR ||
+        rc == CURLE_GOT_NOTHING || rc == CURLE_SEND_ERROR || rc == CURLE_HTTP2 || rc == CURLE_HTTP2_STREAM) {
       retry = true;
       reason = std::string("connection problem (") + curl_easy_strerror(rc) + ")";
     } else if (rc != CURLE_OK) {
@@ -247,7 +260,8 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
     if (retry) {
       if (attempt >= hub.retries) {
         throw HubError("download of " + url + " failed after " + std::to_string(attempt + 1) + " attempts: " + reason +
-                       (t.status >= 500 ? ". The Hub may be down; try again later." : ". Check the network; run again to resume."));
+                       (t.status >= 500 ? ". The Hub may be down; try again later."
+                                        : ". Check the network; run again to resume."));
       }
       log_warn("download of ", filename, ": ", reason, "; retrying in ", delay, " s (attempt ", attempt + 2, " of ",
                hub.retries + 1, ")");
@@ -266,8 +280,8 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
     const std::string got = sha256_file(t.partial);
     if (got != want_sha) {
       fs::remove(t.partial, ec);
-      throw HubError("checksum mismatch for " + filename + ": the Hub says sha256 " + want_sha + ", the download has " + got +
-                     ". The file was deleted; run again to download it afresh.");
+      throw HubError("checksum mismatch for " + filename + ": the Hub says sha256 " + want_sha + ", the download has " +
+                     got + ". The file was deleted; run again to download it afresh.");
     }
   } else {
     std::int64_t want = t.linked_size;
@@ -279,7 +293,8 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
     }
   }
   fs::rename(t.partial, final_path);
-  log_info("downloaded ", filename, " (", human_bytes(static_cast<double>(size)), ")", want_sha.empty() ? "" : ", sha256 verified");
+  log_info("downloaded ", filename, " (", human_bytes(static_cast<double>(size)), ")",
+           want_sha.empty() ? "" : ", sha256 verified");
   return final_path;
 }
 

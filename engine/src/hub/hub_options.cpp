@@ -25,7 +25,7 @@ HubOptions HubOptions::from_environment() {
   while (!o.endpoint.empty() && o.endpoint.back() == '/') o.endpoint.pop_back();
   if (!env("CORRIDORKEY_HUB_REPO").empty()) o.repo = env("CORRIDORKEY_HUB_REPO");
   if (!env("CORRIDORKEY_HUB_REVISION").empty()) o.revision = env("CORRIDORKEY_HUB_REVISION");
-  const fs::path hf_home = !env("HF_HOME").empty()            ? fs::path(env("HF_HOME"))
+  const fs::path hf_home = !env("HF_HOME").empty()          ? fs::path(env("HF_HOME"))
                            : !env("XDG_CACHE_HOME").empty() ? fs::path(env("XDG_CACHE_HOME")) / "huggingface"
                                                             : home() / ".cache" / "huggingface";
   o.token = trim(env("HF_TOKEN"));

@@ -86,7 +86,9 @@ fs::path discover_checkpoint(const fs::path& dir) {
                    "): keep exactly one, or pass --checkpoint FILE");
   }
   if (st.size() == 1) {
-    if (!pth.empty()) log_info("found both ", st[0].filename().string(), " and ", names(pth), " in ", dir.string(), ": using the .safetensors");
+    if (!pth.empty())
+      log_info("found both ", st[0].filename().string(), " and ", names(pth), " in ", dir.string(),
+               ": using the .safetensors");
     return st[0];
   }
   if (pth.size() > 1) {
@@ -94,8 +96,10 @@ fs::path discover_checkpoint(const fs::path& dir) {
                    "): keep exactly one, or pass --checkpoint FILE");
   }
   if (pth.size() == 1) {
-    log_info("using legacy ", pth[0].filename().string(), "; converting it is safer and loads faster: "
-             "scripts/convert_pth_to_safetensors --input ", pth[0].string(), " --output ",
+    log_info("using legacy ", pth[0].filename().string(),
+             "; converting it is safer and loads faster: "
+             "scripts/convert_pth_to_safetensors --input ",
+             pth[0].string(), " --output ",
              (pth[0].parent_path() / (pth[0].stem().string() + ".safetensors")).string());
     return pth[0];
   }
@@ -130,8 +134,9 @@ ResolvedCheckpoint resolve_checkpoint(const ResolveRequest& request, const HubOp
   if (::statvfs(dir.c_str(), &vfs) == 0) {
     const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
     if (free_bytes < hub.min_free_bytes) {
-      throw HubError("only " + std::to_string(free_bytes >> 20) + " MB free in " + dir.string() + "; the checkpoint needs about " +
-                     std::to_string(hub.min_free_bytes >> 20) + " MB. Free some space, or " + put_it);
+      throw HubError("only " + std::to_string(free_bytes >> 20) + " MB free in " + dir.string() +
+                     "; the checkpoint needs about " + std::to_string(hub.min_free_bytes >> 20) +
+                     " MB. Free some space, or " + put_it);
     }
   }
   log_info("no checkpoint in ", dir.string(), ": downloading the official one from ", hub.endpoint, "/", hub.repo);

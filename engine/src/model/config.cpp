@@ -20,8 +20,8 @@ void read_key(const json& j, const char* key, T& out, const std::string& source)
   try {
     out = it->get<T>();
   } catch (const json::exception&) {
-    throw ModelError("architecture config '" + source + "': key \"" + key + "\" has the wrong type (" +
-                     it->dump() + "). Fix the config or remove the key to use the default.");
+    throw ModelError("architecture config '" + source + "': key \"" + key + "\" has the wrong type (" + it->dump() +
+                     "). Fix the config or remove the key to use the default.");
   }
 }
 
@@ -70,8 +70,8 @@ ModelConfig ModelConfig::from_json_text(const std::string& text, const std::stri
 }
 
 std::string ModelConfig::to_json() const {
-  const json j = {{"architecture", "GreenFormer"}, {"encoder", "hiera"}, {"in_channels", in_channels},
-                  {"embed_dim", embed_dim},       {"num_heads", num_heads},   {"stages", stages},
+  const json j = {{"architecture", "GreenFormer"},    {"encoder", "hiera"},        {"in_channels", in_channels},
+                  {"embed_dim", embed_dim},           {"num_heads", num_heads},    {"stages", stages},
                   {"train_img_size", train_img_size}, {"use_refiner", use_refiner}};
   return j.dump();
 }

@@ -29,7 +29,8 @@ at::Tensor resize_pos_embed(const at::Tensor& pos, std::int64_t grid_out, const 
   const std::int64_t tokens = pos.size(1), channels = pos.size(2);
   const auto grid_in = static_cast<std::int64_t>(std::llround(std::sqrt(static_cast<double>(tokens))));
   if (grid_in * grid_in != tokens) {
-    throw ModelError("'" + source + "': pos_embed holds " + std::to_string(tokens) + " tokens, not a square grid; cannot resize it");
+    throw ModelError("'" + source + "': pos_embed holds " + std::to_string(tokens) +
+                     " tokens, not a square grid; cannot resize it");
   }
   const at::Tensor img = pos.to(at::kFloat).permute({0, 2, 1}).reshape({1, channels, grid_in, grid_in});
   const at::Tensor out = at::upsample_bicubic2d(img, {grid_out, grid_out}, /*align_corners=*/false);
@@ -49,10 +50,14 @@ at::ScalarType parse_precision(const std::string& name) {
 
 std::string precision_name(at::ScalarType type) {
   switch (type) {
-    case at::kFloat: return "float32";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    default: return c10::toString(type);
+    case at::kFloat:
+      return "float32";
+    case at::kHalf:
+      return "float16";
+    case at::kBFloat16:
+      return "bfloat16";
+    default:
+      return c10::toString(type);
   }
 }
 
@@ -69,7 +74,8 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
                      " is not a positive multiple of 32 (patch 4 x mask unit 8); use e.g. 512, 1024 or 2048");
   }
   if (options.precision != at::kFloat && options.precision != at::kHalf && options.precision != at::kBFloat16) {
-    throw ModelError("precision " + precision_name(options.precision) + " is not supported: use float32, float16 or bfloat16");
+    throw ModelError("precision " + precision_name(options.precision) +
+                     " is not supported: use float32, float16 or bfloat16");
   }
   GreenFormer m;
   m.config_ = config;
@@ -77,7 +83,8 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
   const bool has_refiner_weights = state.tensors.count("refiner.final.weight") != 0;
   if (config.use_refiner && !has_refiner_weights) {
     if (!options.allow_backbone_only) {
-      throw ModelError("'" + source + "' has no refiner weights. Use a full CorridorKey checkpoint, or ask for "
+      throw ModelError("'" + source +
+                       "' has no refiner weights. Use a full CorridorKey checkpoint, or ask for "
                        "backbone-only inference explicitly (--backbone-only).");
     }
     log_warn("'", source, "' has no refiner weights: running backbone-only, as asked");
@@ -99,7 +106,8 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
     if (!expected.count(name)) unexpected.push_back(name);
   }
   if (!unexpected.empty()) {
-    log_warn("'", source, "' holds ", unexpected.size(), " tensors the model does not use (ignored): ", list_names(unexpected));
+    log_warn("'", source, "' holds ", unexpected.size(),
+             " tensors the model does not use (ignored): ", list_names(unexpected));
   }
 
   const auto options_for = [&](const at::Tensor& t) {
@@ -169,11 +177,11 @@ double GreenFormer::flops_per_frame() const {
       const bool mua = c.mask_unit_attn[first ? st - 1 : st];
       const double out_tokens = pools ? tokens / 4 : tokens;
       if (dim != dim_out) macs += tokens * dim * dim_out;             // proj
-      macs += tokens * dim * 3.0 * dim_out;                            // qkv
-      const double kv_len = mua ? window * (pools ? 4 : 1) : tokens;   // keys per query
-      macs += 2.0 * out_tokens * kv_len * dim_out;                     // QK^T and AV
-      macs += out_tokens * dim_out * dim_out;                          // attn proj
-      macs += 2.0 * out_tokens * dim_out * dim_out * c.mlp_ratio;      // mlp
+      macs += tokens * dim * 3.0 * dim_out;                           // qkv
+      const double kv_len = mua ? window * (pools ? 4 : 1) : tokens;  // keys per query
+      macs += 2.0 * out_tokens * kv_len * dim_out;                    // QK^T and AV
+      macs += out_tokens * dim_out * dim_out;                         // attn proj
+      macs += 2.0 * out_tokens * dim_out * dim_out * c.mlp_ratio;     // mlp
       tokens = out_tokens;
       dim = dim_out;
     }

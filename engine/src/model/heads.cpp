@@ -29,7 +29,8 @@ at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
   auto gn = [&](const at::Tensor& x, const std::string& p) {
     return at::group_norm(x, 8, w(p + "weight"), w(p + "bias"), 1e-5);
   };
-  at::Tensor x = at::relu(gn(at::conv2d(input, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1."));
+  at::Tensor x =
+      at::relu(gn(at::conv2d(input, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1."));
   const int dilations[] = {1, 2, 4, 8};
   for (int r = 0; r < 4; ++r) {
     const std::string p = "refiner.res" + std::to_string(r + 1) + ".";

@@ -37,8 +37,8 @@ at::Tensor reroll(const at::Tensor& x, std::int64_t h, std::int64_t w, int times
 
 }  // namespace
 
-at::Tensor GreenFormer::encoder_block(const at::Tensor& x, int index, int dim, int dim_out, int heads,
-                                      int q_stride, int window, bool mask_unit_attn) const {
+at::Tensor GreenFormer::encoder_block(const at::Tensor& x, int index, int dim, int dim_out, int heads, int q_stride,
+                                      int window, bool mask_unit_attn) const {
   const std::string p = "encoder.model.blocks." + std::to_string(index) + ".";
   const std::int64_t B = x.size(0), N = x.size(1);
   const at::Tensor x_norm = at::layer_norm(x, {dim}, w(p + "norm1.weight"), w(p + "norm1.bias"), 1e-6);

@@ -24,8 +24,9 @@ std::vector<fs::path> list(const fs::path& dir, bool (*keep)(const fs::path&)) {
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (e.is_regular_file(ec) && e.path().filename().string()[0] != '.' && keep(e.path())) out.push_back(e.path());
   }
-  std::sort(out.begin(), out.end(),
-            [](const fs::path& a, const fs::path& b) { return natural_less(a.filename().string(), b.filename().string()); });
+  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
+    return natural_less(a.filename().string(), b.filename().string());
+  });
   return out;
 }
 
@@ -166,7 +167,8 @@ std::vector<std::string> organise_clips(const fs::path& clips_dir) {
     }
     fs::create_directories(target / "AlphaHint");
     fs::rename(v, target / ("Input" + v.extension().string()));
-    actions.push_back("moved '" + v.filename().string() + "' to '" + v.stem().string() + "/Input" + v.extension().string() + "'");
+    actions.push_back("moved '" + v.filename().string() + "' to '" + v.stem().string() + "/Input" +
+                      v.extension().string() + "'");
   }
   for (const auto& e : fs::directory_iterator(clips_dir, ec)) {
     const std::string name = e.path().filename().string();
@@ -179,7 +181,8 @@ std::vector<std::string> organise_clips(const fs::path& clips_dir) {
         if (lower(v.stem().string()) != "alphahint") videos.push_back(v);
       }
       if (!videos.empty()) {
-        std::sort(videos.begin(), videos.end(), [](const fs::path& a, const fs::path& b) { return fs::file_size(a) > fs::file_size(b); });
+        std::sort(videos.begin(), videos.end(),
+                  [](const fs::path& a, const fs::path& b) { return fs::file_size(a) > fs::file_size(b); });
         fs::rename(videos.front(), dir / ("Input" + videos.front().extension().string()));
         actions.push_back("renamed '" + name + "/" + videos.front().filename().string() + "' to 'Input" +
                           videos.front().extension().string() + "'");
@@ -189,7 +192,8 @@ std::vector<std::string> organise_clips(const fs::path& clips_dir) {
         actions.push_back("moved " + std::to_string(images.size()) + " images of '" + name + "' into 'Input/'");
       }
     }
-    if (!fs::exists(dir / "AlphaHint", ec) && !fs::exists(dir / "alphahint", ec) && !find_named_video(dir, "alphahint")) {
+    if (!fs::exists(dir / "AlphaHint", ec) && !fs::exists(dir / "alphahint", ec) &&
+        !find_named_video(dir, "alphahint")) {
       fs::create_directories(dir / "AlphaHint");
     }
   }

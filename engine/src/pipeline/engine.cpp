@@ -36,11 +36,20 @@ cv::Mat resize_back(const at::Tensor& chw, int width, int height) {
 cv::Mat to_unit_float(const cv::Mat& image) {
   cv::Mat out;
   switch (image.depth()) {
-    case CV_8U: image.convertTo(out, CV_32F, 1.0 / 255.0); break;
-    case CV_16U: image.convertTo(out, CV_32F, 1.0 / 65535.0); break;
-    case CV_32F: out = image; break;
-    case CV_64F: image.convertTo(out, CV_32F); break;
-    default: throw FrameError("unsupported pixel type (use 8-bit, 16-bit or float images)");
+    case CV_8U:
+      image.convertTo(out, CV_32F, 1.0 / 255.0);
+      break;
+    case CV_16U:
+      image.convertTo(out, CV_32F, 1.0 / 65535.0);
+      break;
+    case CV_32F:
+      out = image;
+      break;
+    case CV_64F:
+      image.convertTo(out, CV_32F);
+      break;
+    default:
+      throw FrameError("unsupported pixel type (use 8-bit, 16-bit or float images)");
   }
   return out;
 }
@@ -50,7 +59,8 @@ cv::Mat despeckle(const cv::Mat& alpha, int min_area) {
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
   std::vector<std::uint8_t> keep(static_cast<std::size_t>(n), 0);
-  for (int i = 1; i < n; ++i) keep[static_cast<std::size_t>(i)] = stats.at<int>(i, cv::CC_STAT_AREA) >= min_area ? 255 : 0;
+  for (int i = 1; i < n; ++i)
+    keep[static_cast<std::size_t>(i)] = stats.at<int>(i, cv::CC_STAT_AREA) >= min_area ? 255 : 0;
   cv::Mat cleaned(alpha.size(), CV_8U);
   for (int y = 0; y < alpha.rows; ++y) {
     const int* l = labels.ptr<int>(y);
@@ -124,8 +134,8 @@ std::vector<FrameResult> Engine::process_batch(const std::vector<cv::Mat>& plate
   t0 = std::chrono::steady_clock::now();
   std::vector<FrameResult> results;
   for (std::size_t i = 0; i < plates.size(); ++i) {
-    results.push_back(postprocess(alpha[static_cast<std::int64_t>(i)], fg[static_cast<std::int64_t>(i)],
-                                  plates[i].cols, plates[i].rows, settings));
+    results.push_back(postprocess(alpha[static_cast<std::int64_t>(i)], fg[static_cast<std::int64_t>(i)], plates[i].cols,
+                                  plates[i].rows, settings));
   }
   times_.postprocess += seconds_since(t0);
   return results;

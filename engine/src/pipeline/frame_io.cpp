@@ -26,7 +26,8 @@ const bool kExrEnabled = [] {
 
 std::string lower_ext(const fs::path& path) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext;
 }
 
@@ -64,7 +65,8 @@ void atomic_imwrite(const fs::path& path, const cv::Mat& image, const std::vecto
   if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
     std::error_code ec;
     fs::remove(temp, ec);
-    throw FrameError("cannot write '" + path.string() + "': check that the folder exists, is writable and the disk is not full");
+    throw FrameError("cannot write '" + path.string() +
+                     "': check that the folder exists, is writable and the disk is not full");
   }
 }
 
@@ -94,10 +96,18 @@ cv::Mat read_plate(const fs::path& path) {
   }
   cv::Mat rgb;
   switch (img.channels()) {
-    case 1: cv::cvtColor(img, rgb, cv::COLOR_GRAY2RGB); break;
-    case 3: cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB); break;
-    case 4: cv::cvtColor(img, rgb, cv::COLOR_BGRA2RGB); break;
-    default: throw FrameError("frame '" + path.string() + "' has " + std::to_string(img.channels()) + " channels; expected RGB");
+    case 1:
+      cv::cvtColor(img, rgb, cv::COLOR_GRAY2RGB);
+      break;
+    case 3:
+      cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB);
+      break;
+    case 4:
+      cv::cvtColor(img, rgb, cv::COLOR_BGRA2RGB);
+      break;
+    default:
+      throw FrameError("frame '" + path.string() + "' has " + std::to_string(img.channels()) +
+                       " channels; expected RGB");
   }
   if (rgb.depth() == CV_32F) rgb = cv::max(rgb, 0.0f);
   return rgb;
@@ -114,13 +124,21 @@ void write_exr(const fs::path& path, const cv::Mat& image) {
   cv::Mat f, bgr;
   image.convertTo(f, CV_32F);
   switch (f.channels()) {
-    case 1: bgr = f; break;
-    case 3: cv::cvtColor(f, bgr, cv::COLOR_RGB2BGR); break;
-    case 4: cv::cvtColor(f, bgr, cv::COLOR_RGBA2BGRA); break;
-    default: throw FrameError("cannot write '" + path.string() + "': EXR output needs 1, 3 or 4 channels");
+    case 1:
+      bgr = f;
+      break;
+    case 3:
+      cv::cvtColor(f, bgr, cv::COLOR_RGB2BGR);
+      break;
+    case 4:
+      cv::cvtColor(f, bgr, cv::COLOR_RGBA2BGRA);
+      break;
+    default:
+      throw FrameError("cannot write '" + path.string() + "': EXR output needs 1, 3 or 4 channels");
   }
-  atomic_imwrite(path, bgr, {cv::IMWRITE_EXR_TYPE, cv::IMWRITE_EXR_TYPE_HALF, cv::IMWRITE_EXR_COMPRESSION,
-                             cv::IMWRITE_EXR_COMPRESSION_PXR24});
+  atomic_imwrite(path, bgr,
+                 {cv::IMWRITE_EXR_TYPE, cv::IMWRITE_EXR_TYPE_HALF, cv::IMWRITE_EXR_COMPRESSION,
+                  cv::IMWRITE_EXR_COMPRESSION_PXR24});
 }
 
 void write_png8(const fs::path& path, const cv::Mat& rgb) {
