@@ -89,6 +89,7 @@ class GreenFormer {
                            bool mask_unit_attn) const;
   std::vector<at::Tensor> encoder(const at::Tensor& x) const;
   at::Tensor decoder(const std::string& prefix, const std::vector<at::Tensor>& features) const;
+  void fold_decoder(const std::string& prefix);
   at::Tensor refiner(const at::Tensor& input) const;
 
   ModelConfig config_;

@@ -125,7 +125,12 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
         continue;
       }
     }
-    m.weights_[name] = t.to(options_for(t)).contiguous();
+    const bool refiner_conv = name.rfind("refiner.", 0) == 0 && t.dim() == 4;
+    m.weights_[name] = t.to(options_for(t)).contiguous(refiner_conv ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+  }
+  if (mismatched.empty()) {
+    m.fold_decoder("alpha_decoder.");
+    m.fold_decoder("fg_decoder.");
   }
   if (!mismatched.empty()) {
     throw ModelError("'" + source + "' does not fit " + m.config_.describe() + ": " + list_names(mismatched, 6) +

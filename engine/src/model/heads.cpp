@@ -5,41 +5,64 @@
 
 namespace corridorkey {
 
+// Reference maths: per scale e_i = linear_ci(c_i), upsampled to 1/4; x = BN(fuse(cat(e_4..e_1))).
+// Linear maps commute with bilinear upsampling, so each scale's share of the 1x1 fuse (and the
+// eval-mode BatchNorm) is folded into its linear at load time (fold_decoder) and applied at the
+// scale's own resolution: the same function, ~4x fewer FLOPs at 1/4 resolution.
 at::Tensor GreenFormer::decoder(const std::string& prefix, const std::vector<at::Tensor>& features) const {
   const at::Tensor& c1 = features[0];
   const std::vector<std::int64_t> size{c1.size(2), c1.size(3)};
-  std::vector<at::Tensor> parts;
-  for (int i = 3; i >= 0; --i) {  // concatenated as [c4, c3, c2, c1]
+  at::Tensor x;
+  for (int i = 3; i >= 0; --i) {
     const at::Tensor& c = features[static_cast<std::size_t>(i)];
-    const std::string l = prefix + "linear_c" + std::to_string(i + 1) + ".proj.";
+    const std::string l = prefix + "folded_c" + std::to_string(i + 1) + ".";
     at::Tensor e = at::linear(c.flatten(2).transpose(1, 2), w(l + "weight"), w(l + "bias"))
                        .transpose(1, 2)
                        .reshape({c.size(0), -1, c.size(2), c.size(3)});
     if (i > 0) e = at::upsample_bilinear2d(e, size, /*align_corners=*/false);
-    parts.push_back(e);
+    x = x.defined() ? x.add_(e) : e;
   }
-  at::Tensor x = at::conv2d(at::cat(parts, 1), w(prefix + "linear_fuse.weight"));
-  x = at::batch_norm(x, w(prefix + "bn.weight"), w(prefix + "bn.bias"), w(prefix + "bn.running_mean"),
-                     w(prefix + "bn.running_var"), /*training=*/false, 0.1, 1e-5, /*cudnn_enabled=*/true);
-  x = at::relu(x);
-  return at::conv2d(x, w(prefix + "classifier.weight"), w(prefix + "classifier.bias"));
+  return at::conv2d(x.relu_(), w(prefix + "classifier.weight"), w(prefix + "classifier.bias"));
+}
+
+void GreenFormer::fold_decoder(const std::string& prefix) {
+  // In float64: W_i' = s * (F_k W_i), b_i' = s * (F_k b_i) (+ t for one scale), where F_k is the
+  // fuse weight's block for scale i (cat order c4, c3, c2, c1), s = gamma / sqrt(var + eps) and
+  // t = beta - mean * s.
+  const auto d = [&](const std::string& n) { return w(n).to(at::kCPU, at::kDouble); };
+  const at::Tensor fuse = d(prefix + "linear_fuse.weight").flatten(1);  // [D, 4D]
+  const at::Tensor scale = d(prefix + "bn.weight") / at::sqrt(d(prefix + "bn.running_var") + 1e-5);
+  const at::Tensor shift = d(prefix + "bn.bias") - d(prefix + "bn.running_mean") * scale;
+  const std::int64_t dim = fuse.size(0);
+  for (int i = 0; i < 4; ++i) {
+    const std::string l = prefix + "linear_c" + std::to_string(i + 1) + ".proj.";
+    const at::Tensor block = fuse.slice(1, (3 - i) * dim, (4 - i) * dim);
+    at::Tensor weight = scale.unsqueeze(1) * at::matmul(block, d(l + "weight"));
+    at::Tensor bias = scale * at::matmul(block, d(l + "bias"));
+    if (i == 0) bias = bias + shift;
+    const auto options = w(l + "weight").options();
+    weights_[prefix + "folded_c" + std::to_string(i + 1) + ".weight"] = weight.to(options).contiguous();
+    weights_[prefix + "folded_c" + std::to_string(i + 1) + ".bias"] = bias.to(options).contiguous();
+  }
 }
 
 at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
+  // Channels-last activations (and weights, see load()) let oneDNN use its NHWC convolutions,
+  // about 20% faster here than NCHW; ReLUs and the residual add run in place.
   auto gn = [&](const at::Tensor& x, const std::string& p) {
     return at::group_norm(x, 8, w(p + "weight"), w(p + "bias"), 1e-5);
   };
-  at::Tensor x =
-      at::relu(gn(at::conv2d(input, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1."));
+  const at::Tensor in = input.contiguous(at::MemoryFormat::ChannelsLast);
+  at::Tensor x = gn(at::conv2d(in, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1.").relu_();
   const int dilations[] = {1, 2, 4, 8};
   for (int r = 0; r < 4; ++r) {
     const std::string p = "refiner.res" + std::to_string(r + 1) + ".";
     const std::int64_t d = dilations[r];
-    at::Tensor y = at::relu(gn(at::conv2d(x, w(p + "conv1.weight"), w(p + "conv1.bias"), 1, d, d), p + "gn1."));
+    at::Tensor y = gn(at::conv2d(x, w(p + "conv1.weight"), w(p + "conv1.bias"), 1, d, d), p + "gn1.").relu_();
     y = gn(at::conv2d(y, w(p + "conv2.weight"), w(p + "conv2.bias"), 1, d, d), p + "gn2.");
-    x = at::relu(y + x);
+    x = y.add_(x).relu_();
   }
-  return at::conv2d(x, w("refiner.final.weight"), w("refiner.final.bias")) * 10.0;
+  return at::conv2d(x, w("refiner.final.weight"), w("refiner.final.bias")).mul_(10.0).contiguous();
 }
 
 }  // namespace corridorkey
