@@ -111,6 +111,18 @@ TEST(HubDownload, ConnectionRefusedIsAnErrorWithoutFallback) {
   EXPECT_NE(err.find("cannot connect"), std::string::npos) << err;
 }
 
+TEST(HubDownload, TlsFailureIsAnErrorWithoutFallback) {
+  HubServer server;  // plain HTTP: an https:// endpoint on it fails the TLS handshake
+  TempDir dir;
+  server.set("CorridorKey.safetensors", {Kind::Serve, "x"});
+  auto o = options_for(server, dir);
+  o.endpoint = "https://127.0.0.1:" + server.endpoint().substr(server.endpoint().rfind(':') + 1);
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true}, o); });
+  EXPECT_NE(err.find("TLS failure"), std::string::npos) << err;
+  EXPECT_EQ(server.count("TLS handshake"), 1) << "no retry, no fallback";
+  EXPECT_EQ(server.count("CorridorKey.pth"), 0);
+}
+
 TEST(HubDownload, ResumesAfterADroppedConnection) {
   HubServer server;
   TempDir dir;

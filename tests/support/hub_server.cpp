@@ -108,6 +108,12 @@ void HubServer::handle(int fd) {
     const ssize_t r = ::recv(fd, buf, sizeof buf, 0);
     if (r <= 0) return;
     request.append(buf, static_cast<std::size_t>(r));
+    if (request[0] == '\x16') {  // a TLS ClientHello: this server speaks plain HTTP only
+      std::lock_guard lock(mutex_);
+      log_.push_back("TLS handshake");
+      send_all(fd, "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      return;
+    }
   }
   std::istringstream in(request);
   std::string method, path, version, line;
