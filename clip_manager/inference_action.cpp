@@ -37,10 +37,13 @@ struct FrameJob {
   std::string error;  // a frame that could not be read
 };
 
+// The network's output of one frame; the writer thread post-processes and writes it, so that
+// post-processing overlaps the next frame's network pass.
 struct WriteJob {
   int index = 0;
   std::string stem;
-  ck::FrameResult result;
+  at::Tensor alpha, fg;  // [1,S,S], [3,S,S] float32 on the CPU
+  int width = 0, height = 0;
 };
 
 struct Outputs {
@@ -140,8 +143,8 @@ void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQ
   queue.close();
 }
 
-void write_outputs(const WriteJob& job, const Outputs& out) {
-  const ck::FrameResult& r = job.result;
+void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceSettings& settings) {
+  const ck::FrameResult r = ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings);
   ck::write_exr(out.fg / (job.stem + ".exr"), r.fg);
   ck::write_exr(out.matte / (job.stem + ".exr"), r.alpha);
   ck::write_exr(out.processed / (job.stem + ".exr"), r.processed);
@@ -227,7 +230,7 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, R
     while (auto job = writes.pop()) {
       std::string error;
       try {
-        write_outputs(*job, out);
+        write_outputs(*job, out, o.settings);
       } catch (const std::exception& e) {
         error = e.what();
       }
@@ -248,8 +251,8 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, R
       continue;
     }
     try {
-      ck::FrameResult r = engine.process_frame(job->plate, job->hint, o.settings);
-      writes.push({job->index, job->stem, std::move(r)});
+      const ck::ModelOutput r = engine.infer({job->plate}, {job->hint}, o.settings);
+      writes.push({job->index, job->stem, r.alpha[0], r.fg[0], job->plate.cols, job->plate.rows});
     } catch (const ck::ModelError&) {
       frames.close();
       writes.close();

@@ -43,6 +43,11 @@ class Engine {
   std::vector<FrameResult> process_batch(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
                                          const InferenceSettings& settings);
 
+  /// Pre-processing and the network only (no post-processing): alpha [B,1,S,S] and fg [B,3,S,S],
+  /// float32 on the CPU, ready for postprocess() — which a caller may run on another thread.
+  ModelOutput infer(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
+                    const InferenceSettings& settings);
+
   /// The normalised network input [B,4,S,S] (float32) the reference builds from these frames.
   at::Tensor preprocess(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
                         bool input_is_linear) const;

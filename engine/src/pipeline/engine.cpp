@@ -118,24 +118,31 @@ FrameResult Engine::postprocess(const at::Tensor& alpha, const at::Tensor& fg, i
   return r;
 }
 
-std::vector<FrameResult> Engine::process_batch(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
-                                               const InferenceSettings& settings) {
+ModelOutput Engine::infer(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
+                          const InferenceSettings& settings) {
   if (plates.size() != hints.size() || plates.empty()) {
-    throw FrameError("process_batch needs one hint per plate (got " + std::to_string(plates.size()) + " plates, " +
+    throw FrameError("the engine needs one hint per plate (got " + std::to_string(plates.size()) + " plates, " +
                      std::to_string(hints.size()) + " hints)");
   }
   auto t0 = std::chrono::steady_clock::now();
   const at::Tensor input = preprocess(plates, hints, settings.input_is_linear);
   times_.preprocess += seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
-  const ModelOutput out = model_.forward(input, settings.refiner_scale);
-  const at::Tensor alpha = out.alpha.to(at::kCPU, at::kFloat), fg = out.fg.to(at::kCPU, at::kFloat);
+  ModelOutput out = model_.forward(input, settings.refiner_scale);
+  out.alpha = out.alpha.to(at::kCPU, at::kFloat);
+  out.fg = out.fg.to(at::kCPU, at::kFloat);
   times_.model += seconds_since(t0);
-  t0 = std::chrono::steady_clock::now();
+  return out;
+}
+
+std::vector<FrameResult> Engine::process_batch(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
+                                               const InferenceSettings& settings) {
+  const ModelOutput out = infer(plates, hints, settings);
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<FrameResult> results;
   for (std::size_t i = 0; i < plates.size(); ++i) {
-    results.push_back(postprocess(alpha[static_cast<std::int64_t>(i)], fg[static_cast<std::int64_t>(i)], plates[i].cols,
-                                  plates[i].rows, settings));
+    const auto b = static_cast<std::int64_t>(i);
+    results.push_back(postprocess(out.alpha[b], out.fg[b], plates[i].cols, plates[i].rows, settings));
   }
   times_.postprocess += seconds_since(t0);
   return results;
