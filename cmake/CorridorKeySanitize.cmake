@@ -3,7 +3,7 @@ if(CORRIDORKEY_SANITIZE)
   set(_ck_san -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   # vptr checks need RTTI of LibTorch's polymorphic types, which we do not build: skip that one check.
   list(APPEND _ck_san -fno-sanitize=vptr)
-  add_compile_options($<$<COMPILE_LANGUAGE:C,CXX>:${_ck_san}>)
+  add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:${_ck_san}>")
   add_link_options(${_ck_san})
 endif()
 

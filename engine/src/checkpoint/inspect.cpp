@@ -121,7 +121,7 @@ std::vector<TensorDifference> compare_state_dicts(const StateDict& a, const Stat
         continue;
       }
       const at::Tensor ca = ta.contiguous(), cb = tb.contiguous();
-      if (std::memcmp(ca.data_ptr(), cb.data_ptr(), static_cast<std::size_t>(ca.nbytes())) != 0) {
+      if (ca.nbytes() > 0 && std::memcmp(ca.data_ptr(), cb.data_ptr(), static_cast<std::size_t>(ca.nbytes())) != 0) {
         const double d = ca.numel() ? (ca.to(at::kDouble) - cb.to(at::kDouble)).abs().max().item<double>() : 0.0;
         diffs.push_back({name, "values differ (max |diff| " + std::to_string(d) + ")"});
       }

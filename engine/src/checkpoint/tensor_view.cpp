@@ -13,7 +13,7 @@ at::Tensor tensor_view(const std::shared_ptr<MappedFile>& file, std::uint64_t of
   std::byte* ptr = file->mutable_data() + offset;
   if (reinterpret_cast<std::uintptr_t>(ptr) % itemsize(dtype) != 0) {
     at::Tensor copy = at::empty(shape, options);
-    std::memcpy(copy.data_ptr(), ptr, static_cast<std::size_t>(copy.nbytes()));
+    if (copy.nbytes() > 0) std::memcpy(copy.data_ptr(), ptr, static_cast<std::size_t>(copy.nbytes()));
     return copy;
   }
   std::shared_ptr<MappedFile> keep = file;
