@@ -79,7 +79,9 @@ fi
 LAUNCHER=()
 if command -v ccache >/dev/null 2>&1; then
   # Paths relative to the checkout, so that a fresh clone elsewhere still hits the cache.
+  # (hash_dir off: the -g of the sanitizer build would otherwise tie every object to the clone's path).
   export CCACHE_BASEDIR="$ROOT" CCACHE_DIR="${CCACHE_DIR:-$DEPS/ccache}" CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+  export CCACHE_NOHASHDIR=1
   LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
 fi
 configure() {  # configure <dir> <extra cmake args...>
