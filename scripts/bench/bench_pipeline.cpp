@@ -11,11 +11,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "bench_util.hpp"
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/frame_io.hpp"
 #include "corridorkey/pipeline.hpp"
+#include "corridorkey_kernels/color.hpp"
 
 namespace ck = corridorkey;
 namespace fs = std::filesystem;
@@ -106,6 +108,39 @@ int main(int argc, char** argv) {
   }
   const double others = bench::median(decode) + bench::median(pre) + bench::median(post) + bench::median(encode);
   std::printf("everything but the model: %.1f%% of the model's time\n", 100 * others / m);
+
+  // Where the post-processing and encoding time goes (the last frame's outputs, medians of `frames`).
+  {
+    cv::Mat p = ck::read_plate(dir / "plate.png"), h = ck::read_hint(dir / "hint.png");
+    const at::Tensor input = engine.preprocess({p}, {h}, false);
+    const ck::ModelOutput out = engine.model().forward(input);
+    const at::Tensor a = out.alpha[0].permute({1, 2, 0}).contiguous(), f = out.fg[0].permute({1, 2, 0}).contiguous();
+    const cv::Mat a_small(img_size, img_size, CV_32FC1, a.data_ptr()),
+        f_small(img_size, img_size, CV_32FC3, f.data_ptr());
+    cv::Mat alpha, fg;
+    ck::FrameResult r = ck::Engine::postprocess(out.alpha[0], out.fg[0], p.cols, p.rows, settings);
+    std::vector<std::pair<const char*, std::function<void()>>> steps = {
+        {"lanczos alpha", [&] { cv::resize(a_small, alpha, p.size(), 0, 0, cv::INTER_LANCZOS4); }},
+        {"lanczos fg", [&] { cv::resize(f_small, fg, p.size(), 0, 0, cv::INTER_LANCZOS4); }},
+        {"despeckle", [&] { (void)ck::despeckle(r.alpha, settings.despeckle_size); }},
+        {"colour",
+         [&] {
+           ck::kernels::PostSettings post;
+           ck::kernels::cpu::postprocess(r.fg.ptr<float>(), r.alpha.ptr<float>(), r.processed.ptr<float>(),
+                                         r.comp.ptr<float>(), p.cols, p.rows, post);
+         }},
+        {"fg.exr", [&] { ck::write_exr(dir / "out" / "fg.exr", r.fg); }},
+        {"matte.exr", [&] { ck::write_exr(dir / "out" / "matte.exr", r.alpha); }},
+        {"processed.exr", [&] { ck::write_exr(dir / "out" / "processed.exr", r.processed); }},
+        {"comp.png", [&] { ck::write_png8(dir / "out" / "comp.png", r.comp); }},
+    };
+    std::printf("%-16s %10s\n", "step", "ms");
+    for (auto& [name, fn] : steps) {
+      std::vector<double> t;
+      for (int i = 0; i < frames; ++i) t.push_back(bench::seconds(fn));
+      std::printf("%-16s %10.1f\n", name, 1e3 * bench::median(t));
+    }
+  }
 
   if (e2e) {
     const fs::path cli = fs::path(argv[0]).parent_path() / "clip_manager";

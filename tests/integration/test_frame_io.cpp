@@ -1,13 +1,18 @@
 // Frame I/O: every format and bit depth round-trips, the EXR outputs carry half channels with
 // PXR24 compression, and broken files are errors that name the file.
 #include <ImfChannelList.h>
+#include <ImfFrameBuffer.h>
 #include <ImfHeader.h>
 #include <ImfInputFile.h>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <random>
 
 #include "corridorkey/errors.hpp"
 #include "corridorkey/frame_io.hpp"
@@ -104,6 +109,98 @@ TEST(FrameIo, WritesHalfPxr24ExrAndTruncated8BitPng) {
   EXPECT_EQ(png.at<cv::Vec3b>(0, 0), cv::Vec3b(0, 255, 254)) << "BGR of clip(0.999,1.5,-0.2)*255 truncated";
   EXPECT_THROW(ck::write_exr(dir / "missing" / "x.exr", rgb), ck::FrameError);
   for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
+}
+
+// Our EXR writer against OpenCV's (OpenEXR's own PXR24 compressor): the same header attributes
+// and the same half values, bit for bit, for every kind of float (subnormals, overflow, negatives,
+// rounding ties), in chunks that compress and in noise that OpenEXR stores raw.
+TEST(FrameIo, ExrWriterMatchesOpenExrBitForBit) {
+  TempDir dir;
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> wide(-70000.0f, 70000.0f), unit(0.0f, 1.0f);
+  std::uniform_int_distribution<std::uint32_t> any_bits(0, 0xffffffffu);
+  for (int channels : {1, 3, 4}) {
+    cv::Mat image(45, 67, CV_32FC(channels));  // 45 rows: two full 16-line chunks and a short one
+    float* p = image.ptr<float>();
+    for (std::size_t i = 0; i < image.total() * channels; ++i) {
+      const std::size_t row = i / (image.cols * channels);
+      if (row < 16) {
+        p[i] = unit(rng);  // smooth-ish: compresses
+      } else if (row < 32) {
+        std::uint32_t bits = any_bits(rng);
+        if (((bits >> 23) & 0xff) == 0xff) bits &= ~(1u << 30);  // noise without NaN payloads
+        std::memcpy(&p[i], &bits, 4);                            // incompressible: OpenEXR keeps such chunks raw
+      } else {
+        p[i] = wide(rng);
+      }
+    }
+    const float specials[] = {0.0f,
+                              -0.0f,
+                              1e-8f,
+                              5.9604645e-8f,
+                              2.9802322e-8f,
+                              6.1035156e-5f,
+                              6.1e-5f,
+                              65504.0f,
+                              65519.0f,
+                              65520.0f,
+                              1e9f,
+                              -1e9f,
+                              1.0009765625f + 0.00048828125f,
+                              0.333333f};
+    for (std::size_t i = 0; i < std::size(specials); ++i) p[i] = specials[i];
+    cv::Mat bgr = channels == 1 ? image : cv::Mat();  // a new buffer: cvtColor must not write into `image`
+    if (channels == 3) cv::cvtColor(image, bgr, cv::COLOR_RGB2BGR);
+    if (channels == 4) cv::cvtColor(image, bgr, cv::COLOR_RGBA2BGRA);
+    const fs::path ours = dir / ("ours" + std::to_string(channels) + ".exr");
+    const fs::path theirs = dir / ("theirs" + std::to_string(channels) + ".exr");
+    ck::write_exr(ours, image);
+    ASSERT_TRUE(cv::imwrite(theirs.string(), bgr,
+                            {cv::IMWRITE_EXR_TYPE, cv::IMWRITE_EXR_TYPE_HALF, cv::IMWRITE_EXR_COMPRESSION,
+                             cv::IMWRITE_EXR_COMPRESSION_PXR24}));
+    Imf::InputFile a(ours.c_str()), b(theirs.c_str());
+    std::vector<std::string> names_a, names_b;
+    for (auto it = a.header().begin(); it != a.header().end(); ++it) names_a.push_back(it.name());
+    for (auto it = b.header().begin(); it != b.header().end(); ++it) names_b.push_back(it.name());
+    EXPECT_EQ(names_a, names_b) << channels << " channels: header attributes";
+    std::vector<std::string> ch_a, ch_b;
+    for (auto it = a.header().channels().begin(); it != a.header().channels().end(); ++it) ch_a.push_back(it.name());
+    for (auto it = b.header().channels().begin(); it != b.header().channels().end(); ++it) ch_b.push_back(it.name());
+    EXPECT_EQ(ch_a, ch_b);
+    const auto read_half = [&](Imf::InputFile& in) {
+      const int w = image.cols, h = image.rows;
+      std::vector<std::uint16_t> out(static_cast<std::size_t>(w) * h * ch_a.size());
+      Imf::FrameBuffer fb;
+      for (std::size_t c = 0; c < ch_a.size(); ++c) {
+        fb.insert(ch_a[c],
+                  Imf::Slice(Imf::HALF, reinterpret_cast<char*>(out.data() + c), 2 * ch_a.size(), 2 * ch_a.size() * w));
+      }
+      in.setFrameBuffer(fb);
+      in.readPixels(0, h - 1);
+      return out;
+    };
+    const std::vector<std::uint16_t> ha = read_half(a), hb = read_half(b);
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < ha.size(); ++i) mismatches += ha[i] != hb[i] ? 1 : 0;
+    EXPECT_EQ(mismatches, 0u) << channels << " channels";
+  }
+}
+
+TEST(FrameIo, PngWriterRoundTripsEveryByte) {
+  TempDir dir;
+  cv::Mat rgb(77, 131, CV_32FC3);
+  cv::randu(rgb, -0.2, 1.2);
+  ck::write_png8(dir / "comp.png", rgb);
+  const cv::Mat png = cv::imread((dir / "comp.png").string(), cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(png.type(), CV_8UC3);
+  int wrong = 0;
+  for (int y = 0; y < rgb.rows; ++y)
+    for (int x = 0; x < rgb.cols; ++x)
+      for (int c = 0; c < 3; ++c) {
+        const float v = std::clamp(rgb.at<cv::Vec3f>(y, x)[c], 0.0f, 1.0f) * 255.0f;
+        wrong += png.at<cv::Vec3b>(y, x)[2 - c] != static_cast<std::uint8_t>(v) ? 1 : 0;
+      }
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST(FrameIo, BrokenFilesAreErrorsNamingTheFile) {

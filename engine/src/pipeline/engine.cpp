@@ -7,6 +7,7 @@
 #include "corridorkey/errors.hpp"
 #include "corridorkey/pipeline.hpp"
 #include "corridorkey_kernels/color.hpp"
+#include "corridorkey_kernels/despeckle.hpp"
 
 namespace corridorkey {
 namespace {
@@ -55,24 +56,11 @@ cv::Mat to_unit_float(const cv::Mat& image) {
 }
 
 cv::Mat despeckle(const cv::Mat& alpha, int min_area) {
-  cv::Mat mask = (alpha > 0.5f);  // CV_8U, 255 where true
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
-  std::vector<std::uint8_t> keep(static_cast<std::size_t>(n), 0);
-  for (int i = 1; i < n; ++i)
-    keep[static_cast<std::size_t>(i)] = stats.at<int>(i, cv::CC_STAT_AREA) >= min_area ? 255 : 0;
-  cv::Mat cleaned(alpha.size(), CV_8U);
-  for (int y = 0; y < alpha.rows; ++y) {
-    const int* l = labels.ptr<int>(y);
-    std::uint8_t* c = cleaned.ptr<std::uint8_t>(y);
-    for (int x = 0; x < alpha.cols; ++x) c[x] = keep[static_cast<std::size_t>(l[x])];
-  }
-  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(51, 51));
-  cv::dilate(cleaned, cleaned, kernel);
-  cv::GaussianBlur(cleaned, cleaned, cv::Size(11, 11), 0);
-  cv::Mat safe;
-  cleaned.convertTo(safe, CV_32F, 1.0 / 255.0);
-  return alpha.mul(safe);
+  CV_Assert(alpha.type() == CV_32FC1);
+  const cv::Mat in = alpha.isContinuous() ? alpha : alpha.clone();
+  cv::Mat out(alpha.size(), CV_32FC1);
+  kernels::cpu::despeckle(in.ptr<float>(), out.ptr<float>(), in.cols, in.rows, min_area);
+  return out;
 }
 
 at::Tensor Engine::preprocess(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,

@@ -11,8 +11,10 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "corridorkey/atomic_file.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/pipeline.hpp"
+#include "encoders.hpp"
 
 namespace corridorkey {
 namespace fs = std::filesystem;
@@ -47,26 +49,15 @@ cv::Mat read_any(const fs::path& path, int flags) {
   return img;
 }
 
-void atomic_imwrite(const fs::path& path, const cv::Mat& image, const std::vector<int>& params) {
-  static std::atomic<unsigned> counter{0};
-  std::string leaf = ".";
-  leaf.append(path.stem().string()).append(".tmp-").append(std::to_string(::getpid())).append("-");
-  leaf.append(std::to_string(counter++)).append(path.extension().string());
-  const fs::path temp = path.parent_path() / leaf;
-  bool ok = false;
+// Writes encoded bytes through AtomicFile (temporary name, fsync, rename); a failure is a
+// FrameError that names the file and leaves nothing behind.
+void write_atomically(const fs::path& path, const std::uint8_t* data, std::size_t size) {
   try {
-    ok = cv::imwrite(temp.string(), image, params);
-  } catch (const cv::Exception& e) {
-    ok = false;
-  }
-  const int fd = ok ? ::open(temp.c_str(), O_RDONLY | O_CLOEXEC) : -1;
-  ok = ok && fd >= 0 && ::fsync(fd) == 0;
-  if (fd >= 0) ::close(fd);
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    std::error_code ec;
-    fs::remove(temp, ec);
-    throw FrameError("cannot write '" + path.string() +
-                     "': check that the folder exists, is writable and the disk is not full");
+    AtomicFile file(path);
+    file.write(data, size);
+    file.commit();
+  } catch (const IoError& e) {
+    throw FrameError(std::string(e.what()) + " Check that the output folder exists and is writable.");
   }
 }
 
@@ -121,40 +112,33 @@ cv::Mat read_hint(const fs::path& path) {
 }
 
 void write_exr(const fs::path& path, const cv::Mat& image) {
-  cv::Mat f, bgr;
-  image.convertTo(f, CV_32F);
-  switch (f.channels()) {
-    case 1:
-      bgr = f;
-      break;
-    case 3:
-      cv::cvtColor(f, bgr, cv::COLOR_RGB2BGR);
-      break;
-    case 4:
-      cv::cvtColor(f, bgr, cv::COLOR_RGBA2BGRA);
-      break;
-    default:
-      throw FrameError("cannot write '" + path.string() + "': EXR output needs 1, 3 or 4 channels");
+  cv::Mat f = image;
+  if (f.depth() != CV_32F) image.convertTo(f, CV_32F);
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = detail::encode_exr_half_pxr24(f);
+  } catch (const FrameError& e) {
+    throw FrameError("cannot write '" + path.string() + "': " + e.what());
   }
-  atomic_imwrite(path, bgr,
-                 {cv::IMWRITE_EXR_TYPE, cv::IMWRITE_EXR_TYPE_HALF, cv::IMWRITE_EXR_COMPRESSION,
-                  cv::IMWRITE_EXR_COMPRESSION_PXR24});
+  write_atomically(path, bytes.data(), bytes.size());
 }
 
 void write_png8(const fs::path& path, const cv::Mat& rgb) {
-  cv::Mat clipped = cv::min(cv::max(rgb, 0.0f), 1.0f) * 255.0f;
-  cv::Mat u8(clipped.size(), CV_8UC(clipped.channels()));
-  // Truncation toward zero, as numpy's astype(uint8) does (convertTo would round).
-  const cv::Mat flat = clipped.reshape(1);
-  cv::Mat out = u8.reshape(1);
-  for (int y = 0; y < flat.rows; ++y) {
-    const float* s = flat.ptr<float>(y);
-    std::uint8_t* d = out.ptr<std::uint8_t>(y);
-    for (int x = 0; x < flat.cols; ++x) d[x] = static_cast<std::uint8_t>(s[x]);
+  if (rgb.depth() != CV_32F || rgb.channels() != 3) {
+    throw FrameError("cannot write '" + path.string() + "': PNG output needs a float RGB image");
   }
-  cv::Mat bgr;
-  cv::cvtColor(u8, bgr, cv::COLOR_RGB2BGR);
-  atomic_imwrite(path, bgr, {});
+  // Clipped to 0-1, scaled, then truncated toward zero, as numpy's astype(uint8) does.
+  cv::Mat u8(rgb.size(), CV_8UC3);
+  for (int y = 0; y < rgb.rows; ++y) {
+    const float* s = rgb.ptr<float>(y);
+    std::uint8_t* d = u8.ptr<std::uint8_t>(y);
+    for (int x = 0; x < 3 * rgb.cols; ++x) {
+      const float v = s[x] > 0.0f ? (s[x] < 1.0f ? s[x] : 1.0f) : 0.0f;
+      d[x] = static_cast<std::uint8_t>(v * 255.0f);
+    }
+  }
+  const std::vector<std::uint8_t> bytes = detail::encode_png_rgb8(u8.data, u8.cols, u8.rows, u8.step[0]);
+  write_atomically(path, bytes.data(), bytes.size());
 }
 
 struct VideoReader::Impl {

@@ -1,0 +1,27 @@
+// Encoders for the two output flavours the pipeline writes, with libdeflate:
+// - EXR: single-part scanline, HALF channels, PXR24 compression (16-line chunks), the attributes
+//   OpenEXR's default header has. OpenEXR 3.1 compresses PXR24 with zlib at level 6, which cost
+//   more than the rest of the post-processing; this is the same PXR24 EXR (same channels, same
+//   half values), only the deflate stream differs.
+// - PNG: 8-bit RGB, the SUB filter OpenCV uses by default, one IDAT.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+namespace corridorkey::detail {
+
+/// Encodes a CV_32F image with 1 (channel "Y"), 3 ("R","G","B" from RGB order) or 4 (RGBA)
+/// channels. Values are rounded to half to nearest even, as Imath's half does.
+std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image);
+
+/// Encodes 8-bit interleaved RGB rows (`stride` bytes apart) as a PNG file.
+std::vector<std::uint8_t> encode_png_rgb8(const std::uint8_t* rgb, int width, int height, std::size_t stride);
+
+/// Round-to-nearest-even float -> half bits (Inf/NaN kept, overflow to Inf).
+std::uint16_t float_to_half_bits(float f);
+
+}  // namespace corridorkey::detail

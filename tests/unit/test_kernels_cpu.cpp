@@ -1,0 +1,153 @@
+// The CPU twins of the kernels against the libraries whose semantics they reproduce (OpenCV's
+// despeckle steps and resize, ATen's antialiased bilinear, the sRGB formulas with powf). These
+// run everywhere; tests/gpu compares the CUDA kernels with these twins.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "corridorkey_kernels/color_math.hpp"
+#include "corridorkey_kernels/despeckle.hpp"
+
+namespace kn = corridorkey::kernels;
+
+namespace {
+
+cv::Mat random_u8(int w, int h, unsigned seed, double density = -1) {
+  std::mt19937 rng(seed);
+  cv::Mat m(h, w, CV_8U);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::bernoulli_distribution on(density < 0 ? 0.5 : density);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) m.at<std::uint8_t>(y, x) = density < 0 ? byte(rng) : (on(rng) ? 255 : 0);
+  return m;
+}
+
+// Blobs of every size on a sparse background: speckles below and above the area threshold.
+cv::Mat blobs(int w, int h, unsigned seed) {
+  std::mt19937 rng(seed);
+  cv::Mat m = random_u8(w, h, seed, 0.01);
+  for (int i = 0; i < 12; ++i) {
+    const int r = std::uniform_int_distribution<int>(1, 30)(rng);
+    cv::circle(m, {std::uniform_int_distribution<int>(0, w)(rng), std::uniform_int_distribution<int>(0, h)(rng)}, r,
+               cv::Scalar(255), cv::FILLED);
+  }
+  return m;
+}
+
+int count_diff(const cv::Mat& a, const cv::Mat& b) { return cv::countNonZero(a != b); }
+
+// The reference's clean_matte as OpenCV computes it: the oracle for the twin.
+cv::Mat opencv_despeckle(const cv::Mat& alpha, int min_area) {
+  cv::Mat mask = alpha > 0.5f, labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+  cv::Mat cleaned = cv::Mat::zeros(alpha.size(), CV_8U);
+  for (int y = 0; y < alpha.rows; ++y)
+    for (int x = 0; x < alpha.cols; ++x) {
+      const int l = labels.at<int>(y, x);
+      if (l > 0 && l < n && stats.at<int>(l, cv::CC_STAT_AREA) >= min_area) cleaned.at<std::uint8_t>(y, x) = 255;
+    }
+  cv::dilate(cleaned, cleaned, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(51, 51)));
+  cv::GaussianBlur(cleaned, cleaned, cv::Size(11, 11), 0);
+  cv::Mat safe;
+  cleaned.convertTo(safe, CV_32F, 1.0 / 255.0);
+  return alpha.mul(safe);
+}
+
+}  // namespace
+
+TEST(ColourTwin, SrgbCurvesMatchPowfWithin2e6) {
+  double worst_to_linear = 0, worst_to_srgb = 0;
+  for (int i = -1000; i <= 400000; ++i) {
+    const float x = static_cast<float>(i) / 200000.0f;  // -0.005 .. 2
+    const float xs = std::max(x, 0.0f);
+    const float lin = xs <= 0.04045f ? xs / 12.92f : std::pow((xs + 0.055f) / 1.055f, 2.4f);
+    const float srgb = xs <= 0.0031308f ? xs * 12.92f : 1.055f * std::pow(xs, 1.0f / 2.4f) - 0.055f;
+    worst_to_linear = std::max(worst_to_linear, static_cast<double>(std::fabs(kn::math::srgb_to_linear(x) - lin)));
+    worst_to_srgb = std::max(worst_to_srgb, static_cast<double>(std::fabs(kn::math::linear_to_srgb(x) - srgb)));
+  }
+  EXPECT_LE(worst_to_linear, 2e-6);
+  EXPECT_LE(worst_to_srgb, 2e-6);
+  EXPECT_EQ(kn::math::srgb_to_linear(std::nanf("")), 0.0f) << "NaN clamps to 0 like fmaxf";
+}
+
+TEST(DespeckleTwin, EllipseMatchesOpenCvStructuringElement) {
+  const cv::Mat e = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(51, 51));
+  const auto widths = kn::ellipse_half_widths();
+  for (int row = 0; row < 51; ++row) {
+    int ones = 0;
+    for (int x = 0; x < 51; ++x) ones += e.at<std::uint8_t>(row, x) ? 1 : 0;
+    EXPECT_EQ(ones, 2 * widths[row] + 1) << "row " << row;
+    EXPECT_EQ(e.at<std::uint8_t>(row, 25 - widths[row]), 1) << "row " << row;
+  }
+}
+
+TEST(DespeckleTwin, GaussianTapsSumTo256AndAreSymmetric) {
+  const auto k = kn::gaussian_q8_taps();
+  int sum = 0;
+  for (int i = 0; i < 11; ++i) {
+    sum += k[i];
+    EXPECT_EQ(k[i], k[10 - i]);
+  }
+  EXPECT_EQ(sum, 256);
+}
+
+TEST(DespeckleTwin, GaussianBlurIsBitExactWithOpenCv) {
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {3, 7}, {5, 2}, {11, 11}, {64, 33}, {257, 190}}) {
+    for (double density : {-1.0, 0.3}) {
+      const cv::Mat in = random_u8(w, h, static_cast<unsigned>(w * 131 + h), density);
+      cv::Mat expected, got(in.size(), CV_8U);
+      cv::GaussianBlur(in, expected, cv::Size(11, 11), 0);
+      kn::cpu::gaussian_blur_11(in.data, got.data, w, h);
+      EXPECT_EQ(count_diff(expected, got), 0) << w << "x" << h << " density " << density;
+    }
+  }
+}
+
+TEST(DespeckleTwin, DilationIsBitExactWithOpenCv) {
+  const cv::Mat element = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(51, 51));
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {7, 3}, {60, 80}, {301, 211}}) {
+    for (double density : {0.0005, 0.01, 0.3}) {
+      const cv::Mat in = random_u8(w, h, static_cast<unsigned>(w + 7 * h), density);
+      cv::Mat expected, got(in.size(), CV_8U);
+      cv::dilate(in, expected, element);
+      kn::cpu::dilate_ellipse(in.data, got.data, w, h);
+      EXPECT_EQ(count_diff(expected, got), 0) << w << "x" << h << " density " << density;
+    }
+  }
+}
+
+TEST(DespeckleTwin, ComponentsKeepTheSameSetAsOpenCv) {
+  for (int min_area : {1, 2, 9, 400, 5000}) {
+    const cv::Mat mask = blobs(320, 240, static_cast<unsigned>(min_area));
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+    cv::Mat expected = cv::Mat::zeros(mask.size(), CV_8U), got(mask.size(), CV_8U);
+    for (int y = 0; y < mask.rows; ++y)
+      for (int x = 0; x < mask.cols; ++x) {
+        const int l = labels.at<int>(y, x);
+        if (l > 0 && stats.at<int>(l, cv::CC_STAT_AREA) >= min_area) expected.at<std::uint8_t>(y, x) = 255;
+      }
+    EXPECT_EQ(kn::cpu::keep_large_components(mask.data, got.data, mask.cols, mask.rows, min_area), n - 1);
+    EXPECT_EQ(count_diff(expected, got), 0) << "min_area " << min_area;
+  }
+}
+
+TEST(DespeckleTwin, WholeDespeckleIsBitExactWithTheOpenCvPath) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (int min_area : {1, 400}) {
+    cv::Mat alpha(203, 311, CV_32F);
+    const cv::Mat shapes = blobs(alpha.cols, alpha.rows, 99);
+    for (int y = 0; y < alpha.rows; ++y)
+      for (int x = 0; x < alpha.cols; ++x)
+        alpha.at<float>(y, x) = shapes.at<std::uint8_t>(y, x) ? 0.5f + 0.5f * u(rng) : 0.5f * u(rng);
+    const cv::Mat expected = opencv_despeckle(alpha, min_area);
+    cv::Mat got(alpha.size(), CV_32F);
+    kn::cpu::despeckle(alpha.ptr<float>(), got.ptr<float>(), alpha.cols, alpha.rows, min_area);
+    EXPECT_EQ(cv::countNonZero(expected != got), 0) << "min_area " << min_area;
+  }
+}
