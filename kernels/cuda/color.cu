@@ -2,12 +2,11 @@
 // thread per pixel.
 #include <cuda_runtime.h>
 
-#include <stdexcept>
-#include <string>
-
+#include "check.cuh"
 #include "corridorkey_kernels/color_math.hpp"
 
 namespace corridorkey::kernels::cuda {
+using detail::check;
 namespace {
 
 __global__ void normalize_pack_kernel(const float* __restrict__ rgb, const float* __restrict__ hint,
@@ -27,10 +26,6 @@ __global__ void postprocess_kernel(const float* __restrict__ fg, const float* __
   const std::size_t i = static_cast<std::size_t>(y) * width + x;
   math::postprocess_pixel(fg + 3 * i, alpha[i], processed + 4 * i, comp ? comp + 3 * i : nullptr,
                           math::checker_linear(x, y, s, dark, light), s);
-}
-
-void check(cudaError_t err, const char* what) {
-  if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
 }
 
 }  // namespace

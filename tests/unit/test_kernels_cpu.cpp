@@ -3,14 +3,19 @@
 // run everywhere; tests/gpu compares the CUDA kernels with these twins.
 #include <gtest/gtest.h>
 
+#include <ATen/ATen.h>
+
+#include <array>
 #include <cmath>
 #include <random>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
 
+#include "corridorkey/pipeline.hpp"
 #include "corridorkey_kernels/color_math.hpp"
 #include "corridorkey_kernels/despeckle.hpp"
+#include "corridorkey_kernels/resize.hpp"
 
 namespace kn = corridorkey::kernels;
 
@@ -149,5 +154,61 @@ TEST(DespeckleTwin, WholeDespeckleIsBitExactWithTheOpenCvPath) {
     cv::Mat got(alpha.size(), CV_32F);
     kn::cpu::despeckle(alpha.ptr<float>(), got.ptr<float>(), alpha.cols, alpha.rows, min_area);
     EXPECT_EQ(cv::countNonZero(expected != got), 0) << "min_area " << min_area;
+  }
+}
+
+namespace {
+std::vector<float> random_floats(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(-0.1f, 1.2f);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+}  // namespace
+
+TEST(ResizeTwin, AntialiasedBilinearMatchesAten) {
+  // Shrinking (as 1920x1080 -> 512 does), enlarging, one axis each way, and the identity.
+  for (const auto& [ih, iw, oh, ow] : std::vector<std::array<int, 4>>{
+           {108, 192, 51, 51}, {37, 53, 64, 80}, {50, 20, 25, 41}, {31, 29, 31, 29}, {300, 7, 9, 3}}) {
+    const int c = 3;
+    auto in = random_floats(static_cast<std::size_t>(c) * ih * iw, static_cast<unsigned>(ih * iw));
+    std::vector<float> got(static_cast<std::size_t>(c) * oh * ow);
+    kn::cpu::resize_bilinear_aa(in.data(), got.data(), c, ih, iw, oh, ow);
+    const at::Tensor t = at::from_blob(in.data(), {1, c, ih, iw}, at::kFloat);
+    const at::Tensor ref = (ih == oh && iw == ow) ? t : at::_upsample_bilinear2d_aa(t, {oh, ow}, false);
+    const at::Tensor g = at::from_blob(got.data(), {1, c, oh, ow}, at::kFloat);
+    EXPECT_LE((ref - g).abs().max().item<float>(), 2e-6f) << ih << "x" << iw << " -> " << oh << "x" << ow;
+  }
+}
+
+TEST(ResizeTwin, Lanczos4MatchesOpenCv) {
+  for (const auto& [ih, iw, oh, ow] : std::vector<std::array<int, 4>>{
+           {51, 51, 108, 192}, {64, 64, 64, 64}, {40, 30, 17, 90}, {5, 6, 23, 2}, {128, 128, 1080, 1920}}) {
+    for (int c : {1, 3}) {
+      auto planar = random_floats(static_cast<std::size_t>(c) * ih * iw, static_cast<unsigned>(c * ih + iw));
+      cv::Mat interleaved(ih, iw, CV_32FC(c));
+      for (int y = 0; y < ih; ++y)
+        for (int x = 0; x < iw; ++x)
+          for (int k = 0; k < c; ++k)
+            interleaved.ptr<float>(y)[x * c + k] = planar[(static_cast<std::size_t>(k) * ih + y) * iw + x];
+      cv::Mat expected;
+      cv::resize(interleaved, expected, cv::Size(ow, oh), 0, 0, cv::INTER_LANCZOS4);
+      cv::Mat got(oh, ow, CV_32FC(c));
+      kn::cpu::resize_lanczos4(planar.data(), got.ptr<float>(), c, ih, iw, oh, ow);
+      EXPECT_LE(cv::norm(expected, got, cv::NORM_INF), 1e-5) << ih << "x" << iw << " -> " << oh << "x" << ow;
+    }
+  }
+}
+
+TEST(ResizeTwin, UnpackScalesLikeTheReference) {
+  cv::Mat u8(3, 5, CV_8UC3), u16(3, 5, CV_16UC3), f(3, 5, CV_32FC3);
+  cv::randu(u8, 0, 256), cv::randu(u16, 0, 65536), cv::randu(f, -1, 2);
+  for (const cv::Mat& m : {u8, u16, f}) {
+    std::vector<float> got(3 * 15);
+    kn::cpu::unpack_planar(m.data, static_cast<int>(m.elemSize1()), got.data(), 3, 3, 5);
+    const cv::Mat unit = corridorkey::to_unit_float(m);
+    for (int i = 0; i < 15; ++i)
+      for (int c = 0; c < 3; ++c) EXPECT_EQ(got[c * 15 + i], unit.ptr<float>()[i * 3 + c]) << "depth " << m.depth();
   }
 }

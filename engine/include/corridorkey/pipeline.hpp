@@ -44,14 +44,16 @@ class Engine {
                                          const InferenceSettings& settings);
 
   /// Pre-processing and the network only (no post-processing): alpha [B,1,S,S] and fg [B,3,S,S],
-  /// float32 on the CPU, ready for postprocess() — which a caller may run on another thread.
+  /// float32 on the model's device, ready for postprocess() — which a caller may run on another
+  /// thread. On a CUDA device the frames stay on the GPU until postprocess() downloads the results.
   ModelOutput infer(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
                     const InferenceSettings& settings);
 
   /// The normalised network input [B,4,S,S] (float32) the reference builds from these frames.
   at::Tensor preprocess(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
                         bool input_is_linear) const;
-  /// Post-processing of one network output (alpha [1,S,S], fg [3,S,S]) back to width x height.
+  /// Post-processing of one network output (alpha [1,S,S], fg [3,S,S]) back to width x height:
+  /// OpenCV and the CPU twins for CPU tensors, the CUDA kernels for tensors on a GPU.
   static FrameResult postprocess(const at::Tensor& alpha, const at::Tensor& fg, int width, int height,
                                  const InferenceSettings& settings);
 

@@ -4,10 +4,12 @@
 #include <c10/core/InferenceMode.h>
 #include <opencv2/imgproc.hpp>
 
+#include "corridorkey/config.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/pipeline.hpp"
 #include "corridorkey_kernels/color.hpp"
 #include "corridorkey_kernels/despeckle.hpp"
+#include "gpu_path.hpp"
 
 namespace corridorkey {
 namespace {
@@ -63,17 +65,29 @@ cv::Mat despeckle(const cv::Mat& alpha, int min_area) {
   return out;
 }
 
+namespace detail {
+cv::Mat prepare_hint(const cv::Mat& hint, cv::Size plate_size) {
+  cv::Mat out = to_unit_float(hint);
+  if (out.channels() > 1) cv::extractChannel(out, out, 0);
+  if (out.size() != plate_size) cv::resize(out, out, plate_size, 0, 0, cv::INTER_LINEAR);
+  return out.isContinuous() ? out : out.clone();
+}
+}  // namespace detail
+
 at::Tensor Engine::preprocess(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints,
                               bool input_is_linear) const {
   c10::InferenceMode guard;
   const int s = model_.options().img_size;
+#if CORRIDORKEY_WITH_CUDA
+  if (model_.options().device.is_cuda()) {
+    return detail::preprocess_cuda(plates, hints, s, input_is_linear, model_.options().device);
+  }
+#endif
   std::vector<at::Tensor> batch;
   for (std::size_t i = 0; i < plates.size(); ++i) {
     const cv::Mat& plate = plates[i];
     if (plate.empty() || plate.channels() != 3) throw FrameError("the plate must be an RGB image (3 channels)");
-    cv::Mat hint = to_unit_float(hints[i]);
-    if (hint.channels() > 1) cv::extractChannel(hint, hint, 0);
-    if (hint.size() != plate.size()) cv::resize(hint, hint, plate.size(), 0, 0, cv::INTER_LINEAR);
+    const cv::Mat hint = detail::prepare_hint(hints[i], plate.size());
     at::Tensor rgb = planar(to_unit_float(plate)).unsqueeze(0);
     at::Tensor mask = planar(hint).unsqueeze(0);
     // torchvision's resize: bilinear with antialias, align_corners=false; untouched at size.
@@ -91,6 +105,9 @@ at::Tensor Engine::preprocess(const std::vector<cv::Mat>& plates, const std::vec
 
 FrameResult Engine::postprocess(const at::Tensor& alpha, const at::Tensor& fg, int width, int height,
                                 const InferenceSettings& settings) {
+#if CORRIDORKEY_WITH_CUDA
+  if (alpha.is_cuda()) return detail::postprocess_cuda(alpha, fg, width, height, settings);
+#endif
   FrameResult r;
   r.alpha = resize_back(alpha, width, height);
   r.fg = resize_back(fg, width, height);
@@ -117,8 +134,9 @@ ModelOutput Engine::infer(const std::vector<cv::Mat>& plates, const std::vector<
   times_.preprocess += seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
   ModelOutput out = model_.forward(input, settings.refiner_scale);
-  out.alpha = out.alpha.to(at::kCPU, at::kFloat);
-  out.fg = out.fg.to(at::kCPU, at::kFloat);
+  // Float32, on the model's device: a CUDA run post-processes on the GPU.
+  out.alpha = out.alpha.to(at::kFloat);
+  out.fg = out.fg.to(at::kFloat);
   times_.model += seconds_since(t0);
   return out;
 }
