@@ -27,11 +27,7 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   const fs::path st = dir / "v1.safetensors", pth = dir / "v1.pth";
   if (!fs::exists(st) || !fs::exists(pth)) {
-    at::manual_seed(0);
-    std::map<std::string, at::Tensor> tensors;
-    for (const auto& [name, shape] : ck::ModelConfig{}.parameter_shapes(2048)) {
-      tensors[name] = name.ends_with("num_batches_tracked") ? at::zeros(shape, at::kLong) : at::randn(shape) * 0.02;
-    }
+    const std::map<std::string, at::Tensor> tensors = ck::ModelConfig{}.random_weights(2048, 0);
     ck::write_safetensors(st, tensors);
     ck::write_pth(pth, tensors);
   }

@@ -38,14 +38,9 @@ int main(int argc, char** argv) {
       device = v;
   }
   at::set_num_threads(threads);
-  at::manual_seed(0);
   ck::StateDict sd;
   const ck::ModelConfig config;
-  for (const auto& [name, shape] : config.parameter_shapes(2048)) {
-    sd.tensors[name] = name.ends_with("num_batches_tracked") ? at::zeros(shape, at::kLong)
-                       : name.ends_with("running_var")       ? at::ones(shape)
-                                                             : at::randn(shape) * 0.02;
-  }
+  for (auto& [name, t] : config.random_weights(2048, 0)) sd.tensors[name] = t;
   std::printf("device %s, %d CPU threads\n", device.c_str(), threads);
   std::printf("%6s %9s %6s %12s %12s %10s %10s\n", "size", "precision", "frames", "median ms", "GFLOP/frame", "GFLOP/s",
               "RSS MB");

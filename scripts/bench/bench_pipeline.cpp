@@ -62,15 +62,8 @@ int main(int argc, char** argv) {
     fs::copy_file(dir / "plate.png", dir / "clips" / "shot" / "Input" / name);
     fs::copy_file(dir / "hint.png", dir / "clips" / "shot" / "AlphaHint" / name);
   }
-  at::manual_seed(0);
-  std::map<std::string, at::Tensor> tensors;
   const ck::ModelConfig config;
-  for (const auto& [name, shape] : config.parameter_shapes(2048)) {
-    tensors[name] = name.ends_with("num_batches_tracked") ? at::zeros(shape, at::kLong)
-                    : name.ends_with("running_var")       ? at::ones(shape)
-                                                          : at::randn(shape) * 0.02;
-  }
-  ck::write_safetensors(dir / "ck" / "CorridorKey.safetensors", tensors);
+  ck::write_safetensors(dir / "ck" / "CorridorKey.safetensors", config.random_weights(2048, 0));
   const ck::StateDict sd = ck::load_state_dict(dir / "ck" / "CorridorKey.safetensors");
   ck::Engine engine(ck::GreenFormer::load(sd, config, {.img_size = img_size}));
 

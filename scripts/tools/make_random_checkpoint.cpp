@@ -52,24 +52,9 @@ int main(int argc, char** argv) {
       config = ck::ModelConfig::from_json_text(text.str(), config_name);
     }
     config.use_refiner = refiner;
-    at::manual_seed(seed);
-    std::map<std::string, at::Tensor> tensors;
+    const std::map<std::string, at::Tensor> tensors = config.random_weights(config.train_img_size, seed);
     std::uint64_t params = 0;
-    for (const auto& [name, shape] : config.parameter_shapes(config.train_img_size)) {
-      at::Tensor t;
-      const bool norm = name.find("norm") != std::string::npos || name.find(".bn.") != std::string::npos ||
-                        name.find(".gn") != std::string::npos || name.find("stem.1.") != std::string::npos;
-      if (name.ends_with("num_batches_tracked"))
-        t = at::zeros(shape, at::kLong);
-      else if (name.ends_with("running_var"))
-        t = at::rand(shape) + 0.5;
-      else if (norm && name.ends_with(".weight"))
-        t = at::ones(shape) + 0.1 * at::randn(shape);
-      else
-        t = at::randn(shape) * 0.02;
-      if (t.is_floating_point()) params += static_cast<std::uint64_t>(t.numel());
-      tensors.emplace(name, t);
-    }
+    for (const auto& [name, t] : tensors) params += t.is_floating_point() ? static_cast<std::uint64_t>(t.numel()) : 0;
     if (output.extension() == ".pth")
       ck::write_pth(output, tensors);
     else

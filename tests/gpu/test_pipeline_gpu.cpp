@@ -15,11 +15,6 @@ using ck::test::max_abs_diff;
 
 namespace {
 
-at::Tensor as_tensor(const cv::Mat& m) {
-  const cv::Mat c = m.isContinuous() ? m : m.clone();
-  return at::from_blob(c.data, {c.rows, c.cols, c.channels()}, at::kFloat).clone();
-}
-
 TEST(GpuPipeline, CudaPathMatchesReferenceAndKeepsFramesOnTheGpu) {
   if (!ck::kernels::built_with_cuda()) GTEST_SKIP() << "this build has no CUDA kernels (CORRIDORKEY_CUDA=OFF)";
   if (ck::kernels::cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device visible: GPU pipeline test skipped";
@@ -40,10 +35,10 @@ TEST(GpuPipeline, CudaPathMatchesReferenceAndKeepsFramesOnTheGpu) {
     EXPECT_TRUE(out.alpha.is_cuda()) << "network outputs stay on the GPU for the post-processing";
     const ck::FrameResult r = engine.process_frame(plate, hint, {.input_is_linear = linear, .despill_strength = 0.5});
     // cuDNN/cuBLAS reorder the network's sums, so the bound is looser than the CPU path's 1e-4.
-    EXPECT_LE(max_abs_diff(as_tensor(r.alpha), want.at("alpha")), 2e-3) << "linear " << linear;
-    EXPECT_LE(max_abs_diff(as_tensor(r.fg), want.at("fg")), 2e-3);
-    EXPECT_LE(max_abs_diff(as_tensor(r.comp), want.at("comp")), 2e-3);
-    EXPECT_LE(max_abs_diff(as_tensor(r.processed), want.at("processed")), 2e-3);
+    EXPECT_LE(max_abs_diff(ck::test::hwc_tensor(r.alpha), want.at("alpha")), 2e-3) << "linear " << linear;
+    EXPECT_LE(max_abs_diff(ck::test::hwc_tensor(r.fg), want.at("fg")), 2e-3);
+    EXPECT_LE(max_abs_diff(ck::test::hwc_tensor(r.comp), want.at("comp")), 2e-3);
+    EXPECT_LE(max_abs_diff(ck::test::hwc_tensor(r.processed), want.at("processed")), 2e-3);
   }
 }
 

@@ -16,11 +16,6 @@ using ck::test::max_abs_diff;
 
 namespace {
 
-at::Tensor as_tensor(const cv::Mat& m) {
-  const cv::Mat c = m.isContinuous() ? m : m.clone();
-  return at::from_blob(c.data, {c.rows, c.cols, c.channels()}, at::kFloat).clone();
-}
-
 struct Case {
   std::string expected;
   std::string plate;
@@ -50,10 +45,10 @@ TEST_P(PipelineParity, MatchesReferenceWithin1e4) {
                                        .refiner_scale = c.refiner_scale,
                                        .generate_comp = true};
   const ck::FrameResult r = engine.process_frame(plate, hint, settings);
-  EXPECT_LE(max_abs_diff(as_tensor(r.alpha), want.at("alpha")), 1e-4);
-  EXPECT_LE(max_abs_diff(as_tensor(r.fg), want.at("fg")), 1e-4);
-  EXPECT_LE(max_abs_diff(as_tensor(r.comp), want.at("comp")), 1e-4);
-  EXPECT_LE(max_abs_diff(as_tensor(r.processed), want.at("processed")), 1e-4);
+  EXPECT_LE(max_abs_diff(ck::test::hwc_tensor(r.alpha), want.at("alpha")), 1e-4);
+  EXPECT_LE(max_abs_diff(ck::test::hwc_tensor(r.fg), want.at("fg")), 1e-4);
+  EXPECT_LE(max_abs_diff(ck::test::hwc_tensor(r.comp), want.at("comp")), 1e-4);
+  EXPECT_LE(max_abs_diff(ck::test::hwc_tensor(r.processed), want.at("processed")), 1e-4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, PipelineParity,

@@ -52,6 +52,11 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
   return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
 }
 
+at::Tensor hwc_tensor(const cv::Mat& m) {
+  const cv::Mat c = m.isContinuous() ? m : m.clone();
+  return at::from_blob(c.data, {c.rows, c.cols, c.channels()}, at::kFloat).clone();
+}
+
 bool bit_identical(const at::Tensor& a, const at::Tensor& b) {
   if (a.scalar_type() != b.scalar_type() || a.sizes() != b.sizes()) return false;
   const at::Tensor ca = a.contiguous(), cb = b.contiguous();

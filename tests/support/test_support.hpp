@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <ATen/core/Tensor.h>
+#include <opencv2/core/mat.hpp>
 
 namespace corridorkey::test {
 
@@ -33,6 +34,9 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
 
 /// True when the two tensors have the same dtype, shape and bytes.
 bool bit_identical(const at::Tensor& a, const at::Tensor& b);
+
+/// A float Mat (H x W x C) as an [H, W, C] float tensor (a copy), to compare with fixtures.
+at::Tensor hwc_tensor(const cv::Mat& m);
 
 /// Writes bytes to a file.
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);

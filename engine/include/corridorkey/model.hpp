@@ -47,6 +47,9 @@ struct ModelConfig {
   std::vector<int> channels() const;  ///< feature channels per stage (112, 224, 448, 896)
   /// Every parameter the model needs at `img_size` with its shape (pos_embed sized for img_size).
   std::map<std::string, std::vector<std::int64_t>> parameter_shapes(int img_size) const;
+  /// Random weights of these shapes (for benchmarks and test checkpoints): N(0, 0.02) weights,
+  /// norm scales near 1, positive running variances; the same tensors for the same seed.
+  std::map<std::string, at::Tensor> random_weights(int img_size, std::uint64_t seed) const;
 };
 
 struct ModelOptions {

@@ -1,3 +1,5 @@
+#include <ATen/ATen.h>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -215,6 +217,26 @@ std::map<std::string, std::vector<std::int64_t>> ModelConfig::parameter_shapes(i
     p["refiner.final.bias"] = {4};
   }
   return p;
+}
+
+std::map<std::string, at::Tensor> ModelConfig::random_weights(int img_size, std::uint64_t seed) const {
+  at::manual_seed(seed);
+  std::map<std::string, at::Tensor> tensors;
+  for (const auto& [name, shape] : parameter_shapes(img_size)) {
+    const bool norm = name.find("norm") != std::string::npos || name.find(".bn.") != std::string::npos ||
+                      name.find(".gn") != std::string::npos || name.find("stem.1.") != std::string::npos;
+    at::Tensor t;
+    if (name.ends_with("num_batches_tracked"))
+      t = at::zeros(shape, at::kLong);
+    else if (name.ends_with("running_var"))
+      t = at::rand(shape) + 0.5;
+    else if (norm && name.ends_with(".weight"))
+      t = at::ones(shape) + 0.1 * at::randn(shape);
+    else
+      t = at::randn(shape) * 0.02;
+    tensors.emplace(name, t);
+  }
+  return tensors;
 }
 
 }  // namespace corridorkey

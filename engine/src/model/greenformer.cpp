@@ -126,16 +126,15 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
       }
     }
     const bool refiner_conv = name.rfind("refiner.", 0) == 0 && t.dim() == 4;
-    m.weights_[name] = t.to(options_for(t)).contiguous(refiner_conv ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
-  }
-  if (mismatched.empty()) {
-    m.fold_decoder("alpha_decoder.");
-    m.fold_decoder("fg_decoder.");
+    m.weights_[name] =
+        t.to(options_for(t)).contiguous(refiner_conv ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
   }
   if (!mismatched.empty()) {
     throw ModelError("'" + source + "' does not fit " + m.config_.describe() + ": " + list_names(mismatched, 6) +
                      ". Check the config.json beside the checkpoint.");
   }
+  m.fold_decoder("alpha_decoder.");
+  m.fold_decoder("fg_decoder.");
   return m;
 }
 

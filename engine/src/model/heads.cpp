@@ -53,7 +53,8 @@ at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
     return at::group_norm(x, 8, w(p + "weight"), w(p + "bias"), 1e-5);
   };
   const at::Tensor in = input.contiguous(at::MemoryFormat::ChannelsLast);
-  at::Tensor x = gn(at::conv2d(in, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1.").relu_();
+  at::Tensor x =
+      gn(at::conv2d(in, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1.").relu_();
   const int dilations[] = {1, 2, 4, 8};
   for (int r = 0; r < 4; ++r) {
     const std::string p = "refiner.res" + std::to_string(r + 1) + ".";
