@@ -77,6 +77,12 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
     throw ModelError("precision " + precision_name(options.precision) +
                      " is not supported: use float32, float16 or bfloat16");
   }
+  if (options.device.is_cuda() && options.precision == at::kFloat) {
+    // float32 means float32: no TF32 in cuDNN convolutions or cuBLAS matmuls (PyTorch allows it
+    // for cuDNN by default), so a GPU run stays within reach of the reference's numbers.
+    at::globalContext().setAllowTF32CuDNN(false);
+    at::globalContext().setAllowTF32CuBLAS(false);
+  }
   GreenFormer m;
   m.config_ = config;
   m.options_ = options;
