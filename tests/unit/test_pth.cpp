@@ -2,6 +2,7 @@
 // refusals (hostile pickles inside a real archive, missing records, legacy format, truncation).
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "corridorkey/checkpoint.hpp"
@@ -133,6 +134,23 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"not_a_state_dict", archive(pk::proto() + pk::int1(3) + "."), "rather than a state dict"},
         Refusal{"garbage", std::string("PK\x03\x04garbage", 11), "too small"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Pth, WriterRoundTripsEveryStorageClassAndRefusesTheRest) {
+  TempDir dir;
+  std::map<std::string, at::Tensor> all;
+  for (const auto type : {at::kDouble, at::kFloat, at::kHalf, at::kBFloat16, at::kLong, at::kInt, at::kShort, at::kChar,
+                          at::kByte, at::kBool}) {
+    all[c10::toString(type)] = (at::arange(6, at::kDouble) - 2).to(type).reshape({2, 3});
+  }
+  ck::write_pth(dir / "all.pth", all);
+  const ck::StateDict sd = ck::load_state_dict(dir / "all.pth");
+  for (const auto& [name, t] : all) EXPECT_TRUE(ck::test::bit_identical(sd.tensors.at(name), t)) << name;
+  const std::string why = ck::test::error_of([&] {
+    ck::write_pth(dir / "f8.pth", {{"x", at::zeros({2}).to(at::kFloat8_e4m3fn)}});
+  });
+  EXPECT_NE(why.find("to a .pth"), std::string::npos) << why;
+  EXPECT_FALSE(fs::exists(dir / "f8.pth"));
+}
 
 TEST(Pth, RefusesBigEndianArchives) {
   TempDir dir;

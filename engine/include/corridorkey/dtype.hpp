@@ -19,6 +19,8 @@ std::string_view safetensors_name(DType dtype);
 /// Parses a safetensors dtype string; nullopt when unknown.
 std::optional<DType> dtype_from_safetensors(std::string_view name);
 
+/// The PyTorch legacy storage class name of a dtype ("FloatStorage", ...).
+std::string_view storage_class_name(DType dtype);
 /// The PyTorch legacy storage class name ("FloatStorage", ...) -> dtype; nullopt when unknown.
 std::optional<DType> dtype_from_storage_class(std::string_view name);
 

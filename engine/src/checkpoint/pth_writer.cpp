@@ -28,31 +28,14 @@ std::string long1(std::int64_t v) {
   return out;
 }
 
+// The storage class torch.save records for a tensor type; float8 is left out, as torch.load's
+// weights-only allowlist has no legacy storage class for it.
 std::string_view storage_class(at::ScalarType t) {
-  switch (t) {
-    case at::kFloat:
-      return "FloatStorage";
-    case at::kDouble:
-      return "DoubleStorage";
-    case at::kHalf:
-      return "HalfStorage";
-    case at::kBFloat16:
-      return "BFloat16Storage";
-    case at::kLong:
-      return "LongStorage";
-    case at::kInt:
-      return "IntStorage";
-    case at::kShort:
-      return "ShortStorage";
-    case at::kChar:
-      return "CharStorage";
-    case at::kByte:
-      return "ByteStorage";
-    case at::kBool:
-      return "BoolStorage";
-    default:
-      throw CheckpointError(std::string("cannot write tensors of type ") + c10::toString(t) + " to a .pth");
+  for (int i = 0; i <= static_cast<int>(DType::BOOL); ++i) {
+    const auto d = static_cast<DType>(i);
+    if (to_scalar_type(d) == t) return storage_class_name(d);
   }
+  throw CheckpointError(std::string("cannot write tensors of type ") + c10::toString(t) + " to a .pth");
 }
 
 struct ZipWriter {

@@ -35,6 +35,7 @@ const DTypeRow& row(DType dtype) { return kRows[static_cast<std::size_t>(dtype)]
 std::size_t itemsize(DType dtype) { return row(dtype).size; }
 std::string_view safetensors_name(DType dtype) { return row(dtype).safetensors; }
 std::string_view torch_name(DType dtype) { return row(dtype).torch; }
+std::string_view storage_class_name(DType dtype) { return row(dtype).storage_class; }
 
 std::optional<DType> dtype_from_safetensors(std::string_view name) {
   for (const auto& r : kRows) {
