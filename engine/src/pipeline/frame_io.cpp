@@ -1,10 +1,6 @@
 #include "corridorkey/frame_io.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 
 #include <opencv2/imgcodecs.hpp>
