@@ -4,6 +4,7 @@
 #include <ImfFrameBuffer.h>
 #include <ImfHeader.h>
 #include <ImfInputFile.h>
+#include <half.h>
 
 #include <gtest/gtest.h>
 
@@ -127,11 +128,16 @@ TEST(FrameIo, ExrWriterMatchesOpenExrBitForBit) {
       if (row < 16) {
         p[i] = unit(rng);  // smooth-ish: compresses
       } else if (row < 32) {
-        std::uint32_t bits = any_bits(rng);
-        if (((bits >> 23) & 0xff) == 0xff) bits &= ~(1u << 30);  // noise without NaN payloads
-        std::memcpy(&p[i], &bits, 4);                            // incompressible: OpenEXR keeps such chunks raw
-      } else {
+        // Random half values (no Inf/NaN), exact in float: incompressible, so OpenEXR stores the chunk raw.
+        Imath::half h;
+        h.setBits(static_cast<std::uint16_t>(any_bits(rng) & 0xbfff));
+        p[i] = h;
+      } else if (i % 2 == 0) {
         p[i] = wide(rng);
+      } else {
+        std::uint32_t bits = any_bits(rng);
+        if (((bits >> 23) & 0xff) == 0xff) bits &= ~(1u << 30);  // any float but NaN/Inf
+        std::memcpy(&p[i], &bits, 4);
       }
     }
     const float specials[] = {0.0f,
