@@ -2,13 +2,7 @@
 #include <vector>
 
 #include "corridorkey_kernels/color_math.hpp"
-
-// The row loops are compiled twice, for AVX2+FMA and for baseline x86-64, and picked at load time.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CK_CPU_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CK_CPU_CLONES
-#endif
+#include "corridorkey_kernels/cpu_clones.hpp"
 
 namespace corridorkey::kernels::cpu {
 
@@ -46,7 +40,7 @@ CK_CPU_CLONES void postprocess(const float* fg, const float* alpha, float* proce
     for (int x = 0; x < width; ++x) bg[x] = math::checker_linear(x, y, s, dark, light);
     float* out = comp + 3 * row;
     for (int x = 0; x < width; ++x) {
-      for (int c = 0; c < 3; ++c) out[3 * x + c] = lin[3 * x + c] * a[x] + bg[x] * (1.0f - a[x]);
+      for (int c = 0; c < 3; ++c) out[3 * x + c] = math::over(lin[3 * x + c], a[x], bg[x]);
     }
     for (std::size_t i = 0; i < n; ++i) out[i] = math::linear_to_srgb(out[i]);
   }

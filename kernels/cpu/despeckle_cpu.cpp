@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "corridorkey_kernels/cpu_clones.hpp"
 #include "corridorkey_kernels/despeckle_math.hpp"
 
 namespace corridorkey::kernels {
@@ -47,13 +48,6 @@ std::array<std::uint16_t, kDespeckleBlurTaps> gaussian_q8_taps() {
 
 namespace cpu {
 namespace {
-
-// The pixel loops are compiled for AVX2 and for baseline x86-64, picked at load time.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CK_CPU_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CK_CPU_CLONES
-#endif
 
 int find_root(std::vector<int>& parent, int x) {
   while (parent[x] != x) {

@@ -21,7 +21,4 @@ std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image);
 /// Encodes 8-bit interleaved RGB rows (`stride` bytes apart) as a PNG file.
 std::vector<std::uint8_t> encode_png_rgb8(const std::uint8_t* rgb, int width, int height, std::size_t stride);
 
-/// Round-to-nearest-even float -> half bits (Inf/NaN kept, overflow to Inf).
-std::uint16_t float_to_half_bits(float f);
-
 }  // namespace corridorkey::detail

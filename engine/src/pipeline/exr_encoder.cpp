@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 
 #include "corridorkey/errors.hpp"
+#include "corridorkey_kernels/cpu_clones.hpp"
 
 namespace corridorkey::detail {
 namespace {
@@ -98,8 +99,6 @@ struct CompressorDeleter {
   void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
 };
 
-}  // namespace
-
 // Branch-free, so that the row loop below vectorises: every case is computed and one is picked.
 std::uint16_t float_to_half_bits(float f) {
   std::uint32_t x;
@@ -122,13 +121,25 @@ std::uint16_t float_to_half_bits(float f) {
   return static_cast<std::uint16_t>(out | sign);
 }
 
-namespace {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
-void to_half(const float* in, std::uint16_t* out, std::size_t n) {
+CK_CPU_CLONES void to_half(const float* in, std::uint16_t* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = float_to_half_bits(in[i]);
 }
+
+// The uncompressed layout of a chunk (the plain little-endian values) from its PXR24 planes: per
+// line and channel, the running sum of the differences. Only for chunks that do not compress.
+void planes_to_values(const std::uint8_t* planes, std::size_t size, int width, std::uint8_t* raw) {
+  const std::size_t segment = 2 * static_cast<std::size_t>(width);
+  for (std::size_t at = 0; at < size; at += segment) {
+    const std::uint8_t* high = planes + at;
+    const std::uint8_t* low = high + width;
+    std::uint16_t value = 0;
+    for (int x = 0; x < width; ++x) {
+      value = static_cast<std::uint16_t>(value + ((high[x] << 8) | low[x]));
+      std::memcpy(raw + at + 2 * static_cast<std::size_t>(x), &value, 2);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
@@ -151,26 +162,24 @@ std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
   for (int chunk = 0; chunk < chunks; ++chunk) {
     const int y0 = chunk * kLinesPerChunk, y1 = std::min(height, y0 + kLinesPerChunk);
     std::uint8_t* p = planes.data();
-    std::uint8_t* r = raw.data();
     for (int y = y0; y < y1; ++y) {
       to_half(image.ptr<float>(y), halves.data(), row_values);
       for (const Channel& c : channels) {
         for (int x = 0; x < width; ++x) channel[x] = halves[static_cast<std::size_t>(x) * nc + c.index];
         // PXR24 for HALF: differences to the previous pixel, split into a high-byte plane and a
-        // low-byte plane; the uncompressed fallback is the plain little-endian values.
+        // low-byte plane.
         for (int x = 0; x < width; ++x) {
           const auto diff = static_cast<std::uint16_t>(channel[x] - (x > 0 ? channel[x - 1] : 0));
           p[x] = static_cast<std::uint8_t>(diff >> 8);
           p[width + x] = static_cast<std::uint8_t>(diff);
         }
-        std::memcpy(r, channel.data(), 2 * static_cast<std::size_t>(width));
         p += 2 * static_cast<std::size_t>(width);
-        r += 2 * static_cast<std::size_t>(width);
       }
     }
     const std::size_t size = static_cast<std::size_t>(p - planes.data());
     const std::size_t n = libdeflate_zlib_compress(deflate.get(), planes.data(), size, packed.data(), packed.size());
     const bool stored = n == 0 || n >= size;  // OpenEXR keeps a chunk raw when compression does not pay
+    if (stored) planes_to_values(planes.data(), size, width, raw.data());
     const std::uint64_t offset = file.size();
     std::memcpy(file.data() + table_at + 8 * static_cast<std::size_t>(chunk), &offset, 8);
     Bytes head;

@@ -102,9 +102,12 @@ CK_HOST_DEVICE inline void despill(float* rgb, float strength) {
   rgb[0] = rn, rgb[1] = gn, rgb[2] = bn;
 }
 
+/// Linear colour `lin` with straight alpha `a` over the linear background `bg_linear`.
+CK_HOST_DEVICE inline float over(float lin, float a, float bg_linear) { return lin * a + bg_linear * (1.0f - a); }
+
 /// The straight composite of linear colour `lin` with alpha `a` over `bg_linear`, back in sRGB.
 CK_HOST_DEVICE inline float composite(float lin, float a, float bg_linear) {
-  return linear_to_srgb(lin * a + bg_linear * (1.0f - a));
+  return linear_to_srgb(over(lin, a, bg_linear));
 }
 
 /// One pixel of the post-processing: despill (limit (R+B)/2), sRGB->linear, premultiply into
