@@ -66,6 +66,14 @@ cv::Mat despeckle(const cv::Mat& alpha, int min_area) {
 }
 
 namespace detail {
+void check_plate(const cv::Mat& plate) {
+  if (plate.empty() || plate.channels() != 3) throw FrameError("the plate must be an RGB image (3 channels)");
+  const int depth = plate.depth();
+  if (depth != CV_8U && depth != CV_16U && depth != CV_32F && depth != CV_64F) {
+    throw FrameError("unsupported pixel type (use 8-bit, 16-bit or float images)");
+  }
+}
+
 cv::Mat prepare_hint(const cv::Mat& hint, cv::Size plate_size) {
   cv::Mat out = to_unit_float(hint);
   if (out.channels() > 1) cv::extractChannel(out, out, 0);
@@ -86,7 +94,7 @@ at::Tensor Engine::preprocess(const std::vector<cv::Mat>& plates, const std::vec
   std::vector<at::Tensor> batch;
   for (std::size_t i = 0; i < plates.size(); ++i) {
     const cv::Mat& plate = plates[i];
-    if (plate.empty() || plate.channels() != 3) throw FrameError("the plate must be an RGB image (3 channels)");
+    detail::check_plate(plate);
     const cv::Mat hint = detail::prepare_hint(hints[i], plate.size());
     at::Tensor rgb = planar(to_unit_float(plate)).unsqueeze(0);
     at::Tensor mask = planar(hint).unsqueeze(0);

@@ -5,7 +5,6 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
-#include "corridorkey/errors.hpp"
 #include "corridorkey_kernels/color.hpp"
 #include "corridorkey_kernels/despeckle.hpp"
 #include "corridorkey_kernels/resize.hpp"
@@ -35,18 +34,14 @@ float* ptr(at::Tensor& t) { return t.data_ptr<float>(); }
 
 at::Tensor preprocess_cuda(const std::vector<cv::Mat>& plates, const std::vector<cv::Mat>& hints, int s,
                            bool input_is_linear, c10::Device device) {
-  c10::InferenceMode guard;
-  const c10::cuda::CUDAGuard device_guard(device);
+  const c10::cuda::CUDAGuard device_guard(device);  // Engine::preprocess holds the InferenceMode guard
   void* stream = current_stream(device);
   const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
   at::Tensor batch = at::empty({static_cast<std::int64_t>(plates.size()), 4, s, s}, f32);
   for (std::size_t i = 0; i < plates.size(); ++i) {
-    const cv::Mat& plate = plates[i];
-    if (plate.empty() || plate.channels() != 3) throw FrameError("the plate must be an RGB image (3 channels)");
-    const int depth = plate.depth();
-    if (depth != CV_8U && depth != CV_16U && depth != CV_32F) {
-      throw FrameError("unsupported pixel type (use 8-bit, 16-bit or float images)");
-    }
+    check_plate(plates[i]);
+    // The kernels unpack 8/16-bit and float values; a double plate becomes float on the host.
+    const cv::Mat plate = plates[i].depth() == CV_64F ? to_unit_float(plates[i]) : plates[i];
     const int h = plate.rows, w = plate.cols;
     const at::Tensor raw = upload(plate, device);
     at::Tensor rgb = at::empty({3, h, w}, f32);

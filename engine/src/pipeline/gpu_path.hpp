@@ -20,6 +20,9 @@ at::Tensor preprocess_cuda(const std::vector<cv::Mat>& plates, const std::vector
 FrameResult postprocess_cuda(const at::Tensor& alpha, const at::Tensor& fg, int width, int height,
                              const InferenceSettings& settings);
 
+/// Throws FrameError unless `plate` is a 3-channel 8-bit, 16-bit or float image.
+void check_plate(const cv::Mat& plate);
+
 /// The hint as the reference prepares it on the CPU: 0-1 float, first channel, resized to the
 /// plate (bilinear) when the sizes differ.
 cv::Mat prepare_hint(const cv::Mat& hint, cv::Size plate_size);
