@@ -12,11 +12,13 @@
 #include "corridorkey_kernels/despeckle.hpp"
 #include "corridorkey_kernels/device.hpp"
 #include "corridorkey_kernels/resize.hpp"
+#include "test_support.hpp"
 #ifdef CORRIDORKEY_KERNELS_CUDA
 #include <cuda_runtime.h>
 #endif
 
 namespace kn = corridorkey::kernels;
+using corridorkey::test::random_floats;
 
 namespace {
 
@@ -25,14 +27,6 @@ namespace {
     if (!kn::built_with_cuda()) GTEST_SKIP() << "this build has no CUDA kernels (CORRIDORKEY_CUDA=OFF)";  \
     if (kn::cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device visible: GPU kernel tests skipped"; \
   } while (0)
-
-std::vector<float> random_vector(std::size_t n, float lo, float hi, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> d(lo, hi);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
 
 #ifdef CORRIDORKEY_KERNELS_CUDA
 struct DeviceBuffer {
@@ -63,7 +57,7 @@ TEST(GpuKernels, NormalizePackMatchesCpuTwin) {
 #ifdef CORRIDORKEY_KERNELS_CUDA
   const std::size_t pixels = 257 * 131;
   for (bool linear : {false, true}) {
-    const auto rgb = random_vector(3 * pixels, -0.1f, 1.5f, 1), hint = random_vector(pixels, 0, 1, 2);
+    const auto rgb = random_floats(3 * pixels, -0.1f, 1.5f, 1), hint = random_floats(pixels, 0, 1, 2);
     std::vector<float> cpu(4 * pixels);
     kn::cpu::normalize_pack(rgb.data(), hint.data(), cpu.data(), pixels, linear);
     DeviceBuffer d_rgb(rgb), d_hint(hint), d_out(4 * pixels);
@@ -79,7 +73,7 @@ TEST(GpuKernels, PostprocessMatchesCpuTwin) {
 #ifdef CORRIDORKEY_KERNELS_CUDA
   const int w = 301, h = 203;
   const std::size_t pixels = static_cast<std::size_t>(w) * h;
-  const auto fg = random_vector(3 * pixels, 0, 1, 3), alpha = random_vector(pixels, 0, 1, 4);
+  const auto fg = random_floats(3 * pixels, 0, 1, 3), alpha = random_floats(pixels, 0, 1, 4);
   for (float despill : {0.0f, 0.5f, 1.0f}) {
     kn::PostSettings s;
     s.despill_strength = despill;
@@ -99,7 +93,7 @@ TEST(GpuKernels, AntialiasedBilinearMatchesCpuTwin) {
 #ifdef CORRIDORKEY_KERNELS_CUDA
   for (const auto& [ih, iw, oh, ow] :
        std::vector<std::array<int, 4>>{{1080, 1920, 512, 512}, {37, 53, 64, 80}, {31, 29, 31, 29}}) {
-    const auto in = random_vector(3ull * ih * iw, -0.1f, 1.2f, 7);
+    const auto in = random_floats(3ull * ih * iw, -0.1f, 1.2f, 7);
     std::vector<float> cpu(3ull * oh * ow);
     kn::cpu::resize_bilinear_aa(in.data(), cpu.data(), 3, ih, iw, oh, ow);
     DeviceBuffer d_in(in), d_out(3ull * oh * ow), d_scratch(3ull * ih * ow);
@@ -116,7 +110,7 @@ TEST(GpuKernels, Lanczos4MatchesCpuTwin) {
   for (const auto& [ih, iw, oh, ow] :
        std::vector<std::array<int, 4>>{{512, 512, 1080, 1920}, {40, 30, 17, 90}, {64, 64, 64, 64}}) {
     for (int c : {1, 3}) {
-      const auto in = random_vector(static_cast<std::size_t>(c) * ih * iw, -0.1f, 1.2f, 8);
+      const auto in = random_floats(static_cast<std::size_t>(c) * ih * iw, -0.1f, 1.2f, 8);
       std::vector<float> cpu(static_cast<std::size_t>(c) * oh * ow);
       kn::cpu::resize_lanczos4(in.data(), cpu.data(), c, ih, iw, oh, ow);
       DeviceBuffer d_in(in), d_out(cpu.size()), d_scratch(static_cast<std::size_t>(c) * ih * ow);
@@ -153,7 +147,7 @@ TEST(GpuKernels, DespeckleIsBitExactWithCpuTwin) {
 #ifdef CORRIDORKEY_KERNELS_CUDA
   const int w = 1920, h = 1080;
   // Speckles of every size on noise: many components, some merging across long chains.
-  std::vector<float> alpha = random_vector(static_cast<std::size_t>(w) * h, 0.0f, 0.52f, 9);
+  std::vector<float> alpha = random_floats(static_cast<std::size_t>(w) * h, 0.0f, 0.52f, 9);
   std::mt19937 rng(10);
   for (int blob = 0; blob < 400; ++blob) {
     const int cx = static_cast<int>(rng() % w), cy = static_cast<int>(rng() % h), r = static_cast<int>(rng() % 40);

@@ -38,6 +38,9 @@ bool bit_identical(const at::Tensor& a, const at::Tensor& b);
 /// A float Mat (H x W x C) as an [H, W, C] float tensor (a copy), to compare with fixtures.
 at::Tensor hwc_tensor(const cv::Mat& m);
 
+/// n uniform floats in [lo, hi), the same for the same seed.
+std::vector<float> random_floats(std::size_t n, float lo, float hi, unsigned seed);
+
 /// Writes bytes to a file.
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);
 std::string read_bytes(const std::filesystem::path& path);

@@ -16,8 +16,10 @@
 #include "corridorkey_kernels/color_math.hpp"
 #include "corridorkey_kernels/despeckle.hpp"
 #include "corridorkey_kernels/resize.hpp"
+#include "test_support.hpp"
 
 namespace kn = corridorkey::kernels;
+using corridorkey::test::random_floats;
 
 namespace {
 
@@ -157,22 +159,12 @@ TEST(DespeckleTwin, WholeDespeckleIsBitExactWithTheOpenCvPath) {
   }
 }
 
-namespace {
-std::vector<float> random_floats(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> d(-0.1f, 1.2f);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
-}  // namespace
-
 TEST(ResizeTwin, AntialiasedBilinearMatchesAten) {
   // Shrinking (as 1920x1080 -> 512 does), enlarging, one axis each way, and the identity.
   for (const auto& [ih, iw, oh, ow] : std::vector<std::array<int, 4>>{
            {108, 192, 51, 51}, {37, 53, 64, 80}, {50, 20, 25, 41}, {31, 29, 31, 29}, {300, 7, 9, 3}}) {
     const int c = 3;
-    auto in = random_floats(static_cast<std::size_t>(c) * ih * iw, static_cast<unsigned>(ih * iw));
+    auto in = random_floats(static_cast<std::size_t>(c) * ih * iw, -0.1f, 1.2f, static_cast<unsigned>(ih * iw));
     std::vector<float> got(static_cast<std::size_t>(c) * oh * ow);
     kn::cpu::resize_bilinear_aa(in.data(), got.data(), c, ih, iw, oh, ow);
     const at::Tensor t = at::from_blob(in.data(), {1, c, ih, iw}, at::kFloat);
@@ -186,7 +178,8 @@ TEST(ResizeTwin, Lanczos4MatchesOpenCv) {
   for (const auto& [ih, iw, oh, ow] : std::vector<std::array<int, 4>>{
            {51, 51, 108, 192}, {64, 64, 64, 64}, {40, 30, 17, 90}, {5, 6, 23, 2}, {128, 128, 1080, 1920}}) {
     for (int c : {1, 3}) {
-      auto planar = random_floats(static_cast<std::size_t>(c) * ih * iw, static_cast<unsigned>(c * ih + iw));
+      auto planar =
+          random_floats(static_cast<std::size_t>(c) * ih * iw, -0.1f, 1.2f, static_cast<unsigned>(c * ih + iw));
       cv::Mat interleaved(ih, iw, CV_32FC(c));
       for (int y = 0; y < ih; ++y)
         for (int x = 0; x < iw; ++x)
