@@ -2,13 +2,16 @@
 
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
 #include <opencv2/core.hpp>
+#include <opencv2/core/utility.hpp>
 
 #include "corridorkey/errors.hpp"
 #include "corridorkey_kernels/cpu_clones.hpp"
@@ -140,30 +143,26 @@ void planes_to_values(const std::uint8_t* planes, std::size_t size, int width, s
   }
 }
 
-}  // namespace
+// One compressor and the scratch buffers of one worker.
+struct ChunkEncoder {
+  ChunkEncoder(const cv::Mat& image, const std::vector<Channel>& channels)
+      : image(image),
+        channels(channels),
+        deflate(libdeflate_alloc_compressor(kDeflateLevel)),
+        planes(2 * static_cast<std::size_t>(image.cols) * channels.size() * kLinesPerChunk),
+        raw(planes.size()),
+        halves(static_cast<std::size_t>(image.cols) * image.channels()),
+        channel(static_cast<std::size_t>(image.cols)) {
+    if (!deflate) throw std::bad_alloc();
+    packed.resize(libdeflate_zlib_compress_bound(deflate.get(), planes.size()));
+  }
 
-std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
-  if (image.depth() != CV_32F) throw FrameError("EXR output needs a float image");
-  const std::vector<Channel> channels = channels_for(image.channels());
-  const int width = image.cols, height = image.rows, nc = image.channels();
-  if (width <= 0 || height <= 0) throw FrameError("EXR output needs a non-empty image");
-  std::vector<std::uint8_t> file = header(channels, width, height);
-  const int chunks = (height + kLinesPerChunk - 1) / kLinesPerChunk;
-  const std::size_t table_at = file.size();
-  file.resize(file.size() + 8 * static_cast<std::size_t>(chunks));
-
-  std::unique_ptr<libdeflate_compressor, CompressorDeleter> deflate(libdeflate_alloc_compressor(kDeflateLevel));
-  if (!deflate) throw std::bad_alloc();
-  const std::size_t line_bytes = 2 * static_cast<std::size_t>(width) * channels.size();
-  std::vector<std::uint8_t> planes(line_bytes * kLinesPerChunk), raw(planes.size());
-  std::vector<std::uint8_t> packed(libdeflate_zlib_compress_bound(deflate.get(), planes.size()));
-  const std::size_t row_values = static_cast<std::size_t>(width) * nc;
-  std::vector<std::uint16_t> halves(row_values), channel(static_cast<std::size_t>(width));
-  for (int chunk = 0; chunk < chunks; ++chunk) {
-    const int y0 = chunk * kLinesPerChunk, y1 = std::min(height, y0 + kLinesPerChunk);
+  // The chunk of lines [y0, y1) as it is stored in the file: y, data size, data.
+  std::vector<std::uint8_t> encode(int y0, int y1) {
+    const int width = image.cols, nc = image.channels();
     std::uint8_t* p = planes.data();
     for (int y = y0; y < y1; ++y) {
-      to_half(image.ptr<float>(y), halves.data(), row_values);
+      to_half(image.ptr<float>(y), halves.data(), halves.size());
       for (const Channel& c : channels) {
         for (int x = 0; x < width; ++x) channel[x] = halves[static_cast<std::size_t>(x) * nc + c.index];
         // PXR24 for HALF: differences to the previous pixel, split into a high-byte plane and a
@@ -180,15 +179,56 @@ std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
     const std::size_t n = libdeflate_zlib_compress(deflate.get(), planes.data(), size, packed.data(), packed.size());
     const bool stored = n == 0 || n >= size;  // OpenEXR keeps a chunk raw when compression does not pay
     if (stored) planes_to_values(planes.data(), size, width, raw.data());
-    const std::uint64_t offset = file.size();
-    std::memcpy(file.data() + table_at + 8 * static_cast<std::size_t>(chunk), &offset, 8);
-    Bytes head;
-    head.i32(y0);
-    head.i32(static_cast<std::int32_t>(stored ? size : n));
-    file.insert(file.end(), head.data.begin(), head.data.end());
-    const std::uint8_t* body = stored ? raw.data() : packed.data();
-    file.insert(file.end(), body, body + (stored ? size : n));
+    Bytes block;
+    block.i32(y0);
+    block.i32(static_cast<std::int32_t>(stored ? size : n));
+    block.raw(stored ? raw.data() : packed.data(), stored ? size : n);
+    return std::move(block.data);
   }
+
+  const cv::Mat& image;
+  const std::vector<Channel>& channels;
+  std::unique_ptr<libdeflate_compressor, CompressorDeleter> deflate;
+  std::vector<std::uint8_t> planes, raw, packed;
+  std::vector<std::uint16_t> halves, channel;
+};
+
+}  // namespace
+
+std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
+  if (image.depth() != CV_32F) throw FrameError("EXR output needs a float image");
+  const std::vector<Channel> channels = channels_for(image.channels());
+  const int width = image.cols, height = image.rows;
+  if (width <= 0 || height <= 0) throw FrameError("EXR output needs a non-empty image");
+  // Chunks are independent: they are encoded on OpenCV's worker threads, then laid out in order.
+  const int chunks = (height + kLinesPerChunk - 1) / kLinesPerChunk;
+  std::vector<std::vector<std::uint8_t>> blocks(static_cast<std::size_t>(chunks));
+  std::atomic<bool> out_of_memory{false};
+  cv::parallel_for_(
+      cv::Range(0, chunks),
+      [&](const cv::Range& range) {
+        try {
+          ChunkEncoder encoder(image, channels);
+          for (int chunk = range.start; chunk < range.end; ++chunk) {
+            const int y0 = chunk * kLinesPerChunk;
+            blocks[static_cast<std::size_t>(chunk)] = encoder.encode(y0, std::min(height, y0 + kLinesPerChunk));
+          }
+        } catch (const std::bad_alloc&) {
+          out_of_memory = true;
+        }
+      },
+      cv::getNumThreads());
+  if (out_of_memory) throw std::bad_alloc();
+
+  std::vector<std::uint8_t> file = header(channels, width, height);
+  std::uint64_t offset = file.size() + 8 * static_cast<std::uint64_t>(chunks);
+  for (const auto& block : blocks) {  // the offset table
+    const std::size_t at = file.size();
+    file.resize(at + 8);
+    std::memcpy(file.data() + at, &offset, 8);
+    offset += block.size();
+  }
+  for (const auto& block : blocks) file.insert(file.end(), block.begin(), block.end());
   return file;
 }
 
