@@ -21,7 +21,7 @@ CK_CPU_CLONES void normalize_pack(const float* rgb, const float* hint, float* ou
 // The same per-pixel maths as math::postprocess_pixel, one row at a time in stages with plain
 // loops over contiguous floats, so that the compiler vectorises the sRGB curves.
 CK_CPU_CLONES void postprocess(const float* fg, const float* alpha, float* processed, float* comp, int width,
-                               int height, const PostSettings& s) {
+                               int height, const PostSettings& s, int first_row) {
   const float dark = srgb_to_linear(s.checker_dark), light = srgb_to_linear(s.checker_light);
   const std::size_t n = 3 * static_cast<std::size_t>(width);
   std::vector<float> lin(n), bg(width);
@@ -37,7 +37,7 @@ CK_CPU_CLONES void postprocess(const float* fg, const float* alpha, float* proce
       p[4 * x + 3] = a[x];
     }
     if (!s.generate_comp || comp == nullptr) continue;
-    for (int x = 0; x < width; ++x) bg[x] = math::checker_linear(x, y, s, dark, light);
+    for (int x = 0; x < width; ++x) bg[x] = math::checker_linear(x, first_row + y, s, dark, light);
     float* out = comp + 3 * row;
     for (int x = 0; x < width; ++x) {
       for (int c = 0; c < 3; ++c) out[3 * x + c] = math::over(lin[3 * x + c], a[x], bg[x]);

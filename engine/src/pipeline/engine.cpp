@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "corridorkey/config.hpp"
@@ -126,8 +127,12 @@ FrameResult Engine::postprocess(const at::Tensor& alpha, const at::Tensor& fg, i
   post.despill_strength = static_cast<float>(settings.despill_strength);
   post.generate_comp = settings.generate_comp;
   const cv::Mat m = matte.isContinuous() ? matte : matte.clone();
-  kernels::cpu::postprocess(r.fg.ptr<float>(), m.ptr<float>(), r.processed.ptr<float>(),
-                            settings.generate_comp ? r.comp.ptr<float>() : nullptr, width, height, post);
+  // Bands of rows on OpenCV's worker threads.
+  cv::parallel_for_(cv::Range(0, height), [&](const cv::Range& rows) {
+    kernels::cpu::postprocess(r.fg.ptr<float>(rows.start), m.ptr<float>(rows.start), r.processed.ptr<float>(rows.start),
+                              settings.generate_comp ? r.comp.ptr<float>(rows.start) : nullptr, width,
+                              rows.end - rows.start, post, rows.start);
+  });
   return r;
 }
 

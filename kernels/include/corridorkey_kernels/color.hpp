@@ -27,8 +27,9 @@ void normalize_pack(const float* rgb_planar, const float* hint, float* out, std:
 
 /// Post-processing after the resize back and the despeckle: from the raw sRGB fg (RGB), the
 /// despeckled alpha, writes `processed` (linear premultiplied RGBA) and, when asked, `comp` (sRGB).
+/// The rows may be a band of the frame starting at row `first_row` (it places the checkerboard).
 void postprocess(const float* fg_srgb, const float* alpha, float* processed_rgba, float* comp_srgb, int width,
-                 int height, const PostSettings& settings);
+                 int height, const PostSettings& settings, int first_row = 0);
 
 }  // namespace cpu
 
