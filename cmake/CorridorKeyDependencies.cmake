@@ -42,15 +42,23 @@ if(TARGET torch_cuda OR TORCH_CUDA_LIBRARIES OR "${TORCH_LIBRARIES}" MATCHES "c1
   set(CORRIDORKEY_TORCH_HAS_CUDA ON)
 endif()
 
-find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs videoio)
+# The core's own dependencies: LibTorch (above), nlohmann-json and spdlog.
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(spdlog REQUIRED)
-find_package(CURL REQUIRED)
-find_package(OpenSSL REQUIRED)
-find_package(ZLIB REQUIRED)
-# libdeflate: the deflate stream of the EXR writer (PXR24).
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 if(CORRIDORKEY_BUILD_TESTS)
   find_package(GTest REQUIRED)
+endif()
+
+# The layers above the core: io (OpenCV, libdeflate) and hub (libcurl); the tests' Hub server and
+# EXR reader (OpenSSL, OpenEXR). A core-only build looks for none of them.
+if(NOT CORRIDORKEY_CORE_ONLY)
+  find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs videoio)
+  find_package(CURL REQUIRED)
+  find_package(PkgConfig REQUIRED)
+  # libdeflate: the deflate stream of the EXR (PXR24) and PNG writers.
+  pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
+  if(CORRIDORKEY_BUILD_TESTS)
+    find_package(OpenSSL REQUIRED)
+    find_package(OpenEXR CONFIG REQUIRED)
+  endif()
 endif()

@@ -9,7 +9,7 @@ TARGETS=("$@"); [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_safetensors_header fuz
 BUILD="$ROOT/build-fuzz"
 FIX="${CORRIDORKEY_FIXTURES:-$ROOT/../shared/fixtures}"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCORRIDORKEY_FUZZ=ON -DCORRIDORKEY_CUDA=OFF -DCORRIDORKEY_BUILD_TESTS=OFF \
+  -DCORRIDORKEY_FUZZ=ON -DCORRIDORKEY_CORE_ONLY=ON -DCORRIDORKEY_CUDA=OFF -DCORRIDORKEY_BUILD_TESTS=OFF \
   -DCMAKE_PREFIX_PATH="$("${CORRIDORKEY_DEPS:-$HOME/.cache/corridorkey}/venv/bin/python" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')" >/dev/null
 cmake --build "$BUILD" --target "${TARGETS[@]}"
 for t in "${TARGETS[@]}"; do

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -59,11 +60,6 @@ std::vector<float> random_floats(std::size_t n, float lo, float hi, unsigned see
   std::vector<float> v(n);
   for (auto& x : v) x = d(rng);
   return v;
-}
-
-at::Tensor hwc_tensor(const cv::Mat& m) {
-  const cv::Mat c = m.isContinuous() ? m : m.clone();
-  return at::from_blob(c.data, {c.rows, c.cols, c.channels()}, at::kFloat).clone();
 }
 
 bool bit_identical(const at::Tensor& a, const at::Tensor& b) {

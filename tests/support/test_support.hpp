@@ -1,5 +1,5 @@
-// Helpers shared by the test suite: where the reference fixtures live, temporary folders, and
-// tensor comparison.
+// Helpers shared by the test suite: where the reference fixtures live, temporary folders, tensor
+// comparison, hand-made zips and pickles. Core only (no OpenCV): the core's tests use it alone.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,6 @@
 #include <vector>
 
 #include <ATen/core/Tensor.h>
-#include <opencv2/core/mat.hpp>
 
 namespace corridorkey::test {
 
@@ -34,9 +33,6 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
 
 /// True when the two tensors have the same dtype, shape and bytes.
 bool bit_identical(const at::Tensor& a, const at::Tensor& b);
-
-/// A float Mat (H x W x C) as an [H, W, C] float tensor (a copy), to compare with fixtures.
-at::Tensor hwc_tensor(const cv::Mat& m);
 
 /// n uniform floats in [lo, hi), the same for the same seed.
 std::vector<float> random_floats(std::size_t n, float lo, float hi, unsigned seed);

@@ -1,0 +1,346 @@
+// run_inference: reading, inference and writing overlap (a reader thread, the network on this
+// thread, a writer thread, bounded queues between them).
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "actions.hpp"
+#include "bounded_queue.hpp"
+#include "corridorkey/io/clips.hpp"
+#include "corridorkey/device.hpp"
+#include "corridorkey/errors.hpp"
+#include "corridorkey/hub/hub.hpp"
+#include "corridorkey/interrupt.hpp"
+#include "corridorkey/io/frame_io.hpp"
+#include "corridorkey/io/tensor_mat.hpp"
+#include "corridorkey/logging.hpp"
+#include "corridorkey/model.hpp"
+#include "corridorkey/pipeline.hpp"
+#include "reporter.hpp"
+
+extern char** environ;
+
+namespace clip_manager {
+namespace ck = corridorkey;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct FrameJob {
+  int index = 0;
+  std::string stem;
+  cv::Mat plate, hint;
+  std::string error;  // a frame that could not be read
+};
+
+// The network's output of one frame; the writer thread post-processes and writes it, so that
+// post-processing overlaps the next frame's network pass.
+struct WriteJob {
+  int index = 0;
+  std::string stem;
+  at::Tensor alpha, fg;  // [1,S,S], [3,S,S] float32 on the model's device (CPU or GPU)
+  int width = 0, height = 0;
+};
+
+struct Outputs {
+  fs::path fg, matte, comp, processed;
+  bool comp_enabled = true;
+  std::vector<fs::path> files(const std::string& stem) const {
+    std::vector<fs::path> f{fg / (stem + ".exr"), matte / (stem + ".exr"), processed / (stem + ".exr")};
+    if (comp_enabled) f.push_back(comp / (stem + ".png"));
+    return f;
+  }
+};
+
+std::string stem_for(const ck::Clip& clip, int index) {
+  if (clip.input->kind == ck::ClipAsset::Kind::Sequence)
+    return clip.input->frames[static_cast<std::size_t>(index)].stem().string();
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%05d", index);
+  return buf;
+}
+
+std::vector<int> frames_to_process(const ck::Clip& clip, const Options& o) {
+  const int n = clip.input->frame_count;
+  int first = 0, last = n - 1;
+  if (o.frame_range) {
+    first = o.frame_range->first;
+    last = std::min(last, o.frame_range->second);
+  }
+  std::vector<int> out;
+  for (int i = first; i <= last; ++i) {
+    if (o.max_frames > 0 && static_cast<int>(out.size()) >= o.max_frames) break;
+    out.push_back(i);
+  }
+  return out;
+}
+
+// Reads the frames of one clip in order onto the queue (sequences by file, videos sequentially).
+void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQueue<FrameJob>& queue) {
+  std::unique_ptr<ck::VideoReader> plate_video, hint_video;
+  int video_pos = 0;
+  try {
+    if (clip.input->kind == ck::ClipAsset::Kind::Video)
+      plate_video = std::make_unique<ck::VideoReader>(clip.input->path);
+    if (clip.hint->kind == ck::ClipAsset::Kind::Video) hint_video = std::make_unique<ck::VideoReader>(clip.hint->path);
+  } catch (const ck::Error& e) {
+    for (int i : indices) queue.push({i, stem_for(clip, i), {}, {}, e.what()});
+    queue.close();
+    return;
+  }
+  for (int i : indices) {
+    if (ck::interrupt_requested()) break;
+    FrameJob job{i, stem_for(clip, i), {}, {}, {}};
+    try {
+      if (plate_video || hint_video) {
+        if (plate_video) plate_video->skip(i - video_pos);
+        if (hint_video) hint_video->skip(i - video_pos);
+        video_pos = i + 1;
+      }
+      if (plate_video) {
+        job.plate = plate_video->next();
+        if (job.plate.empty())
+          throw ck::FrameError("cannot decode frame " + std::to_string(i) + " of video '" + clip.input->path.string() +
+                               "'");
+      } else {
+        job.plate = ck::read_plate(clip.input->frames[static_cast<std::size_t>(i)]);
+      }
+      if (hint_video) {
+        job.hint = hint_video->next_hint();
+        if (job.hint.empty())
+          throw ck::FrameError("cannot decode frame " + std::to_string(i) + " of hint video '" +
+                               clip.hint->path.string() + "'");
+      } else {
+        job.hint = ck::read_hint(clip.hint->frames[static_cast<std::size_t>(i)]);
+      }
+    } catch (const std::exception& e) {
+      job.error = e.what();
+      job.plate.release(), job.hint.release();
+    }
+    if (!queue.push(std::move(job))) break;
+  }
+  queue.close();
+}
+
+// Post-processing (on the device the network ran on), the download, and the four files.
+void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceSettings& settings) {
+  const ck::FrameResult r =
+      ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings).to(c10::Device(c10::kCPU));
+  ck::write_exr(out.fg / (job.stem + ".exr"), ck::tensor_mat(r.fg));
+  ck::write_exr(out.matte / (job.stem + ".exr"), ck::tensor_mat(r.alpha));
+  ck::write_exr(out.processed / (job.stem + ".exr"), ck::tensor_mat(r.processed));
+  if (out.comp_enabled) ck::write_png8(out.comp / (job.stem + ".png"), ck::tensor_mat(r.comp));
+}
+
+std::string find_on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string p = path ? path : "";
+  std::size_t start = 0;
+  while (start <= p.size()) {
+    const auto end = p.find(':', start);
+    const fs::path candidate = fs::path(p.substr(start, end - start)) / program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return {};
+}
+
+void stitch_comp(const ck::Clip& clip, const Outputs& out) {
+  const std::string ffmpeg = find_on_path("ffmpeg");
+  if (ffmpeg.empty()) {
+    ck::log_info("ffmpeg not found: not stitching ", clip.name, "_comp.mp4 (the Comp/ frames are written)");
+    return;
+  }
+  const fs::path target = clip.output_dir() / (clip.name + "_comp.mp4");
+  const fs::path temp = clip.output_dir() / ("." + clip.name + "_comp.tmp.mp4");
+  const std::string fps = std::to_string(clip.input->fps > 0 ? clip.input->fps : 24.0);
+  const std::string pattern = (out.comp / "%05d.png").string();
+  std::vector<std::string> args{ffmpeg,  "-y",   "-loglevel", "error",    "-framerate", fps,          "-i",
+                                pattern, "-c:v", "libx264",   "-pix_fmt", "yuv420p",    temp.string()};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  int status = 0;
+  if (::posix_spawn(&pid, ffmpeg.c_str(), nullptr, nullptr, argv.data(), environ) != 0 ||
+      ::waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::error_code ec;
+    fs::remove(temp, ec);
+    ck::log_warn("ffmpeg could not stitch ", target.string(), "; the Comp/ frames are complete");
+    return;
+  }
+  fs::rename(temp, target);
+  ck::log_info("wrote ", target.string());
+}
+
+struct ClipTally {
+  int ok = 0, skipped = 0, failed = 0;
+};
+
+ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, Reporter& reporter) {
+  ClipTally tally;
+  Outputs out{clip.output_dir() / "FG", clip.output_dir() / "Matte", clip.output_dir() / "Comp",
+              clip.output_dir() / "Processed", o.settings.generate_comp};
+  for (const auto& d : {out.fg, out.matte, out.processed}) fs::create_directories(d);
+  if (out.comp_enabled) fs::create_directories(out.comp);
+
+  std::vector<int> todo;
+  const std::vector<int> wanted = frames_to_process(clip, o);
+  std::vector<std::pair<int, std::string>> skipped;
+  for (int i : wanted) {
+    const std::string stem = stem_for(clip, i);
+    bool all = o.skip_existing;
+    for (const auto& f : out.files(stem)) all = all && fs::exists(f);
+    if (all)
+      skipped.emplace_back(i, stem);
+    else
+      todo.push_back(i);
+  }
+  reporter.clip_start(clip.name, clip.input->frame_count, static_cast<int>(wanted.size()));
+  for (const auto& [i, stem] : skipped) {
+    ++tally.skipped;
+    reporter.frame_done(clip.name, i, stem, "skipped");
+  }
+
+  BoundedQueue<FrameJob> frames(4);
+  BoundedQueue<WriteJob> writes(4);
+  std::mutex report_mutex;
+  std::thread reader([&] { read_frames(clip, todo, frames); });
+  std::thread writer([&] {
+    while (auto job = writes.pop()) {
+      std::string error;
+      try {
+        write_outputs(*job, out, o.settings);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      std::lock_guard lock(report_mutex);
+      if (error.empty())
+        ++tally.ok;
+      else
+        ++tally.failed;
+      reporter.frame_done(clip.name, job->index, job->stem, error.empty() ? "ok" : "failed", error);
+    }
+  });
+  while (auto job = frames.pop()) {
+    if (ck::interrupt_requested()) break;
+    if (!job->error.empty()) {
+      std::lock_guard lock(report_mutex);
+      ++tally.failed;
+      reporter.frame_done(clip.name, job->index, job->stem, "failed", job->error);
+      continue;
+    }
+    try {
+      const ck::ModelOutput r = engine.infer({ck::mat_tensor(job->plate)}, {ck::mat_tensor(job->hint)}, o.settings);
+      writes.push({job->index, job->stem, r.alpha[0], r.fg[0], job->plate.cols, job->plate.rows});
+    } catch (const ck::ModelError&) {
+      frames.close();
+      writes.close();
+      reader.join();
+      writer.join();
+      throw;
+    } catch (const std::exception& e) {
+      std::lock_guard lock(report_mutex);
+      ++tally.failed;
+      reporter.frame_done(clip.name, job->index, job->stem, "failed", e.what());
+    }
+  }
+  frames.close();
+  reader.join();
+  writes.close();  // the writer drains what is queued: those files are complete
+  writer.join();
+  const bool interrupted = ck::interrupt_requested();
+  reporter.clip_end(clip.name, tally.ok, tally.skipped, tally.failed, interrupted);
+  if (!interrupted && tally.failed == 0 && out.comp_enabled && clip.input->kind == ck::ClipAsset::Kind::Video &&
+      !o.frame_range && o.max_frames < 0) {
+    stitch_comp(clip, out);
+  }
+  return tally;
+}
+
+}  // namespace
+
+int run_inference(const Options& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ck::organise_clips(o.clips_dir);
+  const std::vector<ck::Clip> clips = ck::scan_clips(o.clips_dir);
+  int not_ready = 0;
+  for (const auto& c : clips) {
+    if (!c.ready()) {
+      ++not_ready;
+      ck::log_warn("clip '", c.name, "' skipped: ", c.problem);
+    }
+  }
+  Reporter reporter(o.json, ::isatty(STDERR_FILENO) != 0);
+  const int ready = static_cast<int>(clips.size()) - not_ready;
+  reporter.event({{"event", "start"}, {"clips", clips.size()}, {"ready", ready}});
+  if (ready == 0) {
+    ck::log_warn("no clip is ready in ", o.clips_dir.string(), " (see `--action list`)");
+    reporter.event({{"event", "summary"},
+                    {"clips_ok", 0},
+                    {"clips_failed", not_ready},
+                    {"frames_ok", 0},
+                    {"frames_skipped", 0},
+                    {"frames_failed", 0},
+                    {"interrupted", false},
+                    {"exit_code", not_ready ? 1 : 0}});
+    return not_ready ? kSomeFailed : kOk;
+  }
+
+  // The model loads once per run.
+  const c10::Device device = ck::pick_device(o.device);
+  if (o.threads > 0) at::set_num_threads(o.threads);
+  ck::HubOptions hub = ck::HubOptions::from_environment();
+  hub.progress_bar = ::isatty(STDERR_FILENO) != 0 && !o.json;
+  const ck::ResolvedCheckpoint resolved = ck::resolve_checkpoint({o.checkpoint, o.checkpoint_dir, true}, hub);
+  const ck::StateDict sd = ck::load_state_dict(resolved.path);
+  std::string origin;
+  const ck::ModelConfig config = ck::ModelConfig::resolve(sd, &origin);
+  ck::ModelOptions mo;
+  mo.img_size = o.img_size;
+  mo.device = device;
+  mo.precision = o.precision.empty() ? (device.is_cuda() ? at::kHalf : at::kFloat) : ck::parse_precision(o.precision);
+  mo.allow_backbone_only = o.backbone_only;
+  ck::Engine engine(ck::GreenFormer::load(sd, config, mo));
+  ck::log_info("model: ", config.describe(), " (architecture from ", origin, "), ", resolved.path.string(), " [",
+               resolved.how, "], img_size ", o.img_size, ", ", ck::precision_name(mo.precision), " on ", device.str());
+  reporter.event({{"event", "model"},
+                  {"checkpoint", resolved.path.string()},
+                  {"how", resolved.how},
+                  {"img_size", o.img_size},
+                  {"precision", ck::precision_name(mo.precision)},
+                  {"device", device.str()}});
+
+  ClipTally total;
+  int clips_failed = not_ready;
+  for (const auto& clip : clips) {
+    if (!clip.ready() || ck::interrupt_requested()) continue;
+    const ClipTally t = run_clip(engine, clip, o, reporter);
+    total.ok += t.ok, total.skipped += t.skipped, total.failed += t.failed;
+    if (t.failed) ++clips_failed;
+  }
+  const bool interrupted = ck::interrupt_requested();
+  const int code = interrupted ? kInterrupted : (total.failed || clips_failed) ? kSomeFailed : kOk;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  reporter.event({{"event", "summary"},
+                  {"clips_ok", ready - (clips_failed - not_ready)},
+                  {"clips_failed", clips_failed},
+                  {"frames_ok", total.ok},
+                  {"frames_skipped", total.skipped},
+                  {"frames_failed", total.failed},
+                  {"interrupted", interrupted},
+                  {"seconds", seconds},
+                  {"exit_code", code}});
+  ck::log_info("done: ", total.ok, " frames written, ", total.skipped, " skipped, ", total.failed, " failed in ",
+               static_cast<int>(seconds), " s", interrupted ? " (interrupted)" : "");
+  return code;
+}
+
+}  // namespace clip_manager

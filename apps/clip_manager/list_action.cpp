@@ -1,0 +1,47 @@
+#include <cstdio>
+#include <iostream>
+
+#include "actions.hpp"
+#include "corridorkey/io/clips.hpp"
+#include "reporter.hpp"
+
+namespace clip_manager {
+namespace ck = corridorkey;
+
+int run_list(const Options& o) {
+  ck::organise_clips(o.clips_dir);
+  const auto clips = ck::scan_clips(o.clips_dir);
+  int not_ready = 0;
+  if (o.json) {
+    for (const auto& c : clips) {
+      nlohmann::json e = {
+          {"event", "clip"}, {"clip", c.name}, {"ready", c.ready()}, {"status", c.ready() ? "ready" : c.problem}};
+      if (c.input)
+        e.update({{"frames", c.input->frame_count},
+                  {"width", c.input->width},
+                  {"height", c.input->height},
+                  {"input", c.input->path.string()}});
+      if (c.hint) e["hint"] = c.hint->path.string();
+      std::cout << e.dump() << "\n";
+      not_ready += c.ready() ? 0 : 1;
+    }
+    return not_ready ? kSomeFailed : kOk;
+  }
+  std::printf("%-24s %7s %11s %-22s %s\n", "CLIP", "FRAMES", "RESOLUTION", "HINT", "STATUS");
+  for (const auto& c : clips) {
+    const std::string frames = c.input ? std::to_string(c.input->frame_count) : "-";
+    const std::string res =
+        (c.input && c.input->width) ? std::to_string(c.input->width) + "x" + std::to_string(c.input->height) : "-";
+    std::string hint = "-";
+    if (c.hint)
+      hint = (c.hint->kind == ck::ClipAsset::Kind::Video ? c.hint->path.filename().string() : "AlphaHint/") + " (" +
+             std::to_string(c.hint->frame_count) + ")";
+    std::printf("%-24s %7s %11s %-22s %s\n", c.name.c_str(), frames.c_str(), res.c_str(), hint.c_str(),
+                c.ready() ? "ready" : c.problem.c_str());
+    not_ready += c.ready() ? 0 : 1;
+  }
+  std::printf("%zu clips, %zu ready\n", clips.size(), clips.size() - static_cast<std::size_t>(not_ready));
+  return not_ready ? kSomeFailed : kOk;
+}
+
+}  // namespace clip_manager

@@ -1,0 +1,75 @@
+#include "frames.hpp"
+
+#include <string>
+
+#include <ATen/ATen.h>
+
+#include "corridorkey/errors.hpp"
+#include "corridorkey_kernels/resize.hpp"
+
+namespace corridorkey::detail {
+namespace {
+
+std::string shape_of(const at::Tensor& t) {
+  std::string s = "[";
+  for (std::int64_t d = 0; d < t.dim(); ++d) s += (d ? ", " : "") + std::to_string(t.size(d));
+  return s + "] " + std::string(c10::toString(t.scalar_type()));
+}
+
+// Checks the element type and returns the tensor in the form the kernels read (see plate_rgb).
+at::Tensor kernel_typed(const at::Tensor& t, const char* what) {
+  switch (t.scalar_type()) {
+    case at::kByte:
+    case at::kFloat:
+      return t;
+    case at::kDouble:
+      return t.to(at::kFloat);
+    case at::kUInt16:
+      return t.view(at::kShort);
+    default:
+      throw FrameError(std::string("unsupported pixel type for the ") + what + " (" + shape_of(t) +
+                       "): use 8-bit, 16-bit or float images");
+  }
+}
+
+}  // namespace
+
+void check_batch(std::size_t plates, std::size_t hints) {
+  if (plates != hints || plates == 0) {
+    throw FrameError("the engine needs one hint per plate (got " + std::to_string(plates) + " plates, " +
+                     std::to_string(hints) + " hints)");
+  }
+}
+
+at::Tensor plate_rgb(const at::Tensor& plate, c10::Device device) {
+  if (!plate.defined() || plate.dim() != 3 || plate.size(2) < 3 || plate.size(0) == 0 || plate.size(1) == 0) {
+    throw FrameError("the plate must be an RGB image, an [H, W, 3] tensor (got " +
+                     (plate.defined() ? shape_of(plate) : std::string("none")) + ")");
+  }
+  return kernel_typed(plate.narrow(2, 0, 3), "plate").to(device).contiguous();
+}
+
+at::Tensor hint_channel(const at::Tensor& hint, c10::Device device) {
+  if (!hint.defined() || hint.dim() < 2 || hint.dim() > 3 || hint.size(0) == 0 || hint.size(1) == 0 ||
+      (hint.dim() == 3 && hint.size(2) == 0)) {
+    throw FrameError("the alpha hint must be an [H, W] or [H, W, C] image (got " +
+                     (hint.defined() ? shape_of(hint) : std::string("none")) + ")");
+  }
+  const at::Tensor first = hint.dim() == 3 ? hint.select(2, 0) : hint;
+  return kernel_typed(first, "alpha hint").to(device).contiguous();
+}
+
+int value_bytes(const at::Tensor& t) { return static_cast<int>(t.element_size()); }
+
+at::Tensor hint_unit_cpu(const at::Tensor& hint, int height, int width) {
+  const at::Tensor raw = hint_channel(hint, c10::Device(c10::kCPU));
+  const int h = static_cast<int>(raw.size(0)), w = static_cast<int>(raw.size(1));
+  at::Tensor unit = at::empty({h, w}, at::kFloat);
+  kernels::cpu::unpack_planar(raw.data_ptr(), value_bytes(raw), unit.data_ptr<float>(), 1, h, w);
+  if (h == height && w == width) return unit;
+  at::Tensor resized = at::empty({height, width}, at::kFloat);
+  kernels::cpu::resize_linear(unit.data_ptr<float>(), resized.data_ptr<float>(), h, w, height, width);
+  return resized;
+}
+
+}  // namespace corridorkey::detail

@@ -1,0 +1,82 @@
+#include "gpu_path.hpp"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+
+#include "corridorkey_kernels/color.hpp"
+#include "corridorkey_kernels/despeckle.hpp"
+#include "corridorkey_kernels/resize.hpp"
+#include "frames.hpp"
+
+namespace corridorkey::detail {
+namespace {
+
+void* current_stream(c10::Device device) { return c10::cuda::getCurrentCUDAStream(device.index()).stream(); }
+
+float* ptr(at::Tensor& t) { return t.data_ptr<float>(); }
+
+}  // namespace
+
+at::Tensor preprocess_cuda(const std::vector<at::Tensor>& plates, const std::vector<at::Tensor>& hints, int s,
+                           bool input_is_linear, c10::Device device) {
+  const c10::cuda::CUDAGuard device_guard(device);  // Engine::preprocess holds the InferenceMode guard
+  void* stream = current_stream(device);
+  const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
+  at::Tensor batch = at::empty({static_cast<std::int64_t>(plates.size()), 4, s, s}, f32);
+  for (std::size_t i = 0; i < plates.size(); ++i) {
+    // The kernels unpack 8/16-bit and float values; the raw bytes are what crosses the bus.
+    const at::Tensor raw = plate_rgb(plates[i], device);
+    const int h = static_cast<int>(raw.size(0)), w = static_cast<int>(raw.size(1));
+    at::Tensor rgb = at::empty({3, h, w}, f32);
+    kernels::cuda::unpack_planar(raw.data_ptr(), value_bytes(raw), ptr(rgb), 3, h, w, stream);
+    at::Tensor hint;
+    const at::Tensor hint_raw = hint_channel(hints[i], device);
+    if (hint_raw.size(0) == h && hint_raw.size(1) == w) {
+      hint = at::empty({1, h, w}, f32);
+      kernels::cuda::unpack_planar(hint_raw.data_ptr(), value_bytes(hint_raw), ptr(hint), 1, h, w, stream);
+    } else {  // a hint of another size is resized on the host, as the CPU path does
+      hint = hint_unit_cpu(hints[i], h, w).to(device);
+    }
+    at::Tensor rgb_s = at::empty({3, s, s}, f32), hint_s = at::empty({1, s, s}, f32);
+    at::Tensor scratch = at::empty({3, h, s}, f32);
+    kernels::cuda::resize_bilinear_aa(ptr(rgb), ptr(rgb_s), ptr(scratch), 3, h, w, s, s, stream);
+    kernels::cuda::resize_bilinear_aa(ptr(hint), ptr(hint_s), ptr(scratch), 1, h, w, s, s, stream);
+    at::Tensor packed = batch[static_cast<std::int64_t>(i)];
+    kernels::cuda::normalize_pack(ptr(rgb_s), ptr(hint_s), packed.data_ptr<float>(), static_cast<std::size_t>(s) * s,
+                                  input_is_linear, stream);
+  }
+  return batch;
+}
+
+FrameResult postprocess_cuda(const at::Tensor& alpha_in, const at::Tensor& fg_in, int width, int height,
+                             const InferenceSettings& settings) {
+  const c10::Device device = alpha_in.device();
+  const c10::cuda::CUDAGuard device_guard(device);  // Engine::postprocess holds the InferenceMode guard
+  void* stream = current_stream(device);
+  const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
+  at::Tensor alpha_s = alpha_in.to(at::kFloat).contiguous(), fg_s = fg_in.to(at::kFloat).contiguous();
+  const int s_h = static_cast<int>(alpha_s.size(-2)), s_w = static_cast<int>(alpha_s.size(-1));
+  at::Tensor scratch = at::empty({3, s_h, width}, f32);
+  FrameResult r;
+  r.alpha = at::empty({height, width, 1}, f32);
+  r.fg = at::empty({height, width, 3}, f32);
+  kernels::cuda::resize_lanczos4(ptr(alpha_s), ptr(r.alpha), ptr(scratch), 1, s_h, s_w, height, width, stream);
+  kernels::cuda::resize_lanczos4(ptr(fg_s), ptr(r.fg), ptr(scratch), 3, s_h, s_w, height, width, stream);
+  at::Tensor matte = r.alpha;
+  if (settings.auto_despeckle) {
+    matte = at::empty({height, width, 1}, f32);
+    kernels::cuda::despeckle(ptr(r.alpha), ptr(matte), width, height, settings.despeckle_size, stream);
+  }
+  r.processed = at::empty({height, width, 4}, f32);
+  if (settings.generate_comp) r.comp = at::empty({height, width, 3}, f32);
+  kernels::PostSettings post;
+  post.despill_strength = static_cast<float>(settings.despill_strength);
+  post.generate_comp = settings.generate_comp;
+  kernels::cuda::postprocess(ptr(r.fg), ptr(matte), ptr(r.processed), settings.generate_comp ? ptr(r.comp) : nullptr,
+                             width, height, post, stream);
+  return r;
+}
+
+}  // namespace corridorkey::detail

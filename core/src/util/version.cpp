@@ -1,0 +1,37 @@
+#include "corridorkey/version.hpp"
+
+#include <ATen/Context.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/version.h>
+
+#include "corridorkey/config.hpp"
+#include "corridorkey/device.hpp"
+
+namespace corridorkey {
+
+VersionInfo version_info() {
+  VersionInfo info;
+  info.engine = CORRIDORKEY_VERSION_STRING;
+  info.libtorch = TORCH_VERSION;
+  info.cuda_build = CORRIDORKEY_WITH_CUDA != 0;
+  if (at::hasCUDA()) {
+    info.cuda_devices = at::detail::getCUDAHooks().getNumGPUs();
+  }
+  if (info.cuda_devices > 0) info.cuda_device_name = cuda_device_name(0);
+  return info;
+}
+
+std::string version_text() {
+  const VersionInfo v = version_info();
+  std::string text = "clip_manager (CorridorKey native engine) " + v.engine + "\n";
+  text += "LibTorch: " + v.libtorch + "\n";
+  text += std::string("CUDA build: ") + (v.cuda_build ? "on" : "off") + "\n";
+  if (v.cuda_devices > 0) {
+    text += "CUDA device: " + std::to_string(v.cuda_devices) + " visible (" + v.cuda_device_name + ")\n";
+  } else {
+    text += "CUDA device: none\n";
+  }
+  return text;
+}
+
+}  // namespace corridorkey

@@ -1,0 +1,154 @@
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "corridorkey/errors.hpp"
+#include "corridorkey/hub/hub.hpp"
+#include "corridorkey/logging.hpp"
+
+namespace corridorkey {
+namespace fs = std::filesystem;
+namespace {
+
+std::vector<fs::path> with_extension(const fs::path& dir, const std::string& ext) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name[0] == '.' || !e.is_regular_file(ec)) continue;
+    std::string x = e.path().extension().string();
+    std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (x == ext) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string names(const std::vector<fs::path>& files) {
+  std::string s;
+  for (const auto& f : files) s += (s.empty() ? "" : ", ") + f.filename().string();
+  return s;
+}
+
+// huggingface_hub's cache: <cache>/models--<owner>--<name>/snapshots/<commit>/<file>, the commit
+// named by refs/<revision> when present.
+fs::path from_hf_cache(const HubOptions& hub) {
+  std::string folder = "models--" + hub.repo;
+  for (std::size_t p = 0; (p = folder.find('/', p)) != std::string::npos;) folder.replace(p, 1, "--");
+  const fs::path root = hub.hf_cache / folder;
+  std::error_code ec;
+  if (!fs::is_directory(root / "snapshots", ec)) return {};
+  std::vector<fs::path> snapshots;
+  std::ifstream ref(root / "refs" / hub.revision);
+  std::string commit;
+  if (ref && std::getline(ref, commit) && !commit.empty()) snapshots.push_back(root / "snapshots" / commit);
+  for (const auto& e : fs::directory_iterator(root / "snapshots", ec)) snapshots.push_back(e.path());
+  for (const char* name : {"CorridorKey.safetensors", "CorridorKey.pth"}) {
+    for (const auto& s : snapshots) {
+      if (fs::is_regular_file(s / name, ec)) return s / name;
+    }
+  }
+  return {};
+}
+
+class DirLock {
+ public:
+  explicit DirLock(const fs::path& dir) {
+    const fs::path lock = dir / ".corridorkey-download.lock";
+    fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw HubError("cannot create lock file " + lock.string() + ": check that the folder is writable");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      log_info("another process is downloading the checkpoint into ", dir.string(), "; waiting for it");
+      ::flock(fd_, LOCK_EX);
+    }
+  }
+  ~DirLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
+fs::path discover_checkpoint(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return {};
+  const auto st = with_extension(dir, ".safetensors");
+  const auto pth = with_extension(dir, ".pth");
+  if (st.size() > 1) {
+    throw HubError("checkpoint folder " + dir.string() + " holds several .safetensors files (" + names(st) +
+                   "): keep exactly one, or pass --checkpoint FILE");
+  }
+  if (st.size() == 1) {
+    if (!pth.empty())
+      log_info("found both ", st[0].filename().string(), " and ", names(pth), " in ", dir.string(),
+               ": using the .safetensors");
+    return st[0];
+  }
+  if (pth.size() > 1) {
+    throw HubError("checkpoint folder " + dir.string() + " holds several .pth files (" + names(pth) +
+                   "): keep exactly one, or pass --checkpoint FILE");
+  }
+  if (pth.size() == 1) {
+    log_info("using legacy ", pth[0].filename().string(),
+             "; converting it is safer and loads faster: "
+             "scripts/convert_pth_to_safetensors --input ",
+             pth[0].string(), " --output ",
+             (pth[0].parent_path() / (pth[0].stem().string() + ".safetensors")).string());
+    return pth[0];
+  }
+  return {};
+}
+
+ResolvedCheckpoint resolve_checkpoint(const ResolveRequest& request, const HubOptions& hub) {
+  std::error_code ec;
+  if (!request.checkpoint.empty()) {
+    if (!fs::exists(request.checkpoint, ec)) {
+      throw HubError("checkpoint '" + request.checkpoint.string() + "' does not exist; check the --checkpoint path");
+    }
+    return {request.checkpoint, "given"};
+  }
+  const fs::path dir = request.checkpoint_dir.empty() ? default_checkpoint_dir() : request.checkpoint_dir;
+  if (fs::path found = discover_checkpoint(dir); !found.empty()) return {found, "found in " + dir.string()};
+  if (fs::path cached = from_hf_cache(hub); !cached.empty()) {
+    log_info("using the Hugging Face cache's ", cached.string());
+    return {cached, "Hugging Face cache"};
+  }
+  const std::string put_it = "put CorridorKey.safetensors (or CorridorKey.pth) into " + dir.string();
+  if (hub.offline) {
+    throw HubError("no checkpoint in " + dir.string() + " and HF_HUB_OFFLINE=1 forbids downloading one: " + put_it);
+  }
+  if (!request.allow_download) throw HubError("no checkpoint in " + dir.string() + ": " + put_it);
+
+  fs::create_directories(dir, ec);
+  if (ec) throw HubError("cannot create checkpoint folder " + dir.string() + ": " + ec.message());
+  DirLock lock(dir);
+  if (fs::path found = discover_checkpoint(dir); !found.empty()) return {found, "downloaded by another process"};
+  struct statvfs vfs {};
+  if (::statvfs(dir.c_str(), &vfs) == 0) {
+    const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    if (free_bytes < hub.min_free_bytes) {
+      throw HubError("only " + std::to_string(free_bytes >> 20) + " MB free in " + dir.string() +
+                     "; the checkpoint needs about " + std::to_string(hub.min_free_bytes >> 20) +
+                     " MB. Free some space, or " + put_it);
+    }
+  }
+  log_info("no checkpoint in ", dir.string(), ": downloading the official one from ", hub.endpoint, "/", hub.repo);
+  try {
+    return {download_file(hub, "CorridorKey.safetensors", dir), "downloaded"};
+  } catch (const HubEntryNotFound& e) {
+    log_info(e.what(), "; falling back to the legacy CorridorKey.pth");
+  }
+  const fs::path pth = download_file(hub, "CorridorKey.pth", dir);
+  log_info("converting it is safer and loads faster: scripts/convert_pth_to_safetensors --input ", pth.string(),
+           " --output ", (dir / "CorridorKey.safetensors").string());
+  return {pth, "downloaded (legacy .pth)"};
+}
+
+}  // namespace corridorkey

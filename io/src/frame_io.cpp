@@ -1,0 +1,202 @@
+#include "corridorkey/io/frame_io.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "corridorkey/atomic_file.hpp"
+#include "corridorkey/errors.hpp"
+#include "encoders.hpp"
+
+namespace corridorkey {
+namespace fs = std::filesystem;
+namespace {
+
+// OpenCV reads EXR only when this is set before its first use (a security default).
+const bool kExrEnabled = [] {
+  ::setenv("OPENCV_IO_ENABLE_OPENEXR", "1", 0);
+  return true;
+}();
+
+std::string lower_ext(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+cv::Mat read_any(const fs::path& path, int flags) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw FrameError("frame '" + path.string() + "' does not exist or is not a file");
+  cv::Mat img;
+  try {
+    img = cv::imread(path.string(), flags);
+  } catch (const cv::Exception& e) {
+    throw FrameError("cannot decode frame '" + path.string() + "': " + e.what());
+  }
+  if (img.empty()) {
+    throw FrameError("cannot decode frame '" + path.string() +
+                     "': the file is damaged, truncated or not an image OpenCV can read");
+  }
+  return img;
+}
+
+// Writes encoded bytes through AtomicFile (temporary name, fsync, rename); a failure is a
+// FrameError that names the file and leaves nothing behind.
+void write_atomically(const fs::path& path, const std::uint8_t* data, std::size_t size) {
+  try {
+    AtomicFile file(path);
+    file.write(data, size);
+    file.commit();
+  } catch (const IoError& e) {
+    throw FrameError(std::string(e.what()) + " Check that the output folder exists and is writable.");
+  }
+}
+
+}  // namespace
+
+cv::Mat to_unit_float(const cv::Mat& image) {
+  cv::Mat out;
+  switch (image.depth()) {
+    case CV_8U:
+      image.convertTo(out, CV_32F, 1.0 / 255.0);
+      break;
+    case CV_16U:
+      image.convertTo(out, CV_32F, 1.0 / 65535.0);
+      break;
+    case CV_32F:
+      out = image;
+      break;
+    case CV_64F:
+      image.convertTo(out, CV_32F);
+      break;
+    default:
+      throw FrameError("unsupported pixel type (use 8-bit, 16-bit or float images)");
+  }
+  return out;
+}
+
+bool is_linear_image(const fs::path& path) { return lower_ext(path) == ".exr"; }
+
+bool is_image_file(const fs::path& path) {
+  static const char* kExt[] = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".exr", ".bmp"};
+  const std::string ext = lower_ext(path);
+  return std::any_of(std::begin(kExt), std::end(kExt), [&](const char* e) { return ext == e; });
+}
+
+bool is_video_file(const fs::path& path) {
+  static const char* kExt[] = {".mp4", ".mov", ".avi", ".mkv"};
+  const std::string ext = lower_ext(path);
+  return std::any_of(std::begin(kExt), std::end(kExt), [&](const char* e) { return ext == e; });
+}
+
+cv::Mat read_plate(const fs::path& path) {
+  (void)kExrEnabled;
+  cv::Mat img = read_any(path, cv::IMREAD_UNCHANGED | cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR);
+  if (img.depth() != CV_8U && img.depth() != CV_16U && img.depth() != CV_32F) {
+    cv::Mat f;
+    img.convertTo(f, CV_32F);
+    img = f;
+  }
+  cv::Mat rgb;
+  switch (img.channels()) {
+    case 1:
+      cv::cvtColor(img, rgb, cv::COLOR_GRAY2RGB);
+      break;
+    case 3:
+      cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB);
+      break;
+    case 4:
+      cv::cvtColor(img, rgb, cv::COLOR_BGRA2RGB);
+      break;
+    default:
+      throw FrameError("frame '" + path.string() + "' has " + std::to_string(img.channels()) +
+                       " channels; expected RGB");
+  }
+  if (rgb.depth() == CV_32F) rgb = cv::max(rgb, 0.0f);
+  return rgb;
+}
+
+cv::Mat read_hint(const fs::path& path) {
+  (void)kExrEnabled;
+  cv::Mat img = to_unit_float(read_any(path, cv::IMREAD_UNCHANGED | cv::IMREAD_ANYDEPTH));
+  if (img.channels() > 1) cv::extractChannel(img, img, 0);
+  return img;
+}
+
+void write_exr(const fs::path& path, const cv::Mat& image) {
+  cv::Mat f = image;
+  if (f.depth() != CV_32F) image.convertTo(f, CV_32F);
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = detail::encode_exr_half_pxr24(f);
+  } catch (const FrameError& e) {
+    throw FrameError("cannot write '" + path.string() + "': " + e.what());
+  }
+  write_atomically(path, bytes.data(), bytes.size());
+}
+
+void write_png8(const fs::path& path, const cv::Mat& rgb) {
+  if (rgb.depth() != CV_32F || rgb.channels() != 3) {
+    throw FrameError("cannot write '" + path.string() + "': PNG output needs a float RGB image");
+  }
+  // Clipped to 0-1, scaled, then truncated toward zero, as numpy's astype(uint8) does.
+  cv::Mat u8(rgb.size(), CV_8UC3);
+  for (int y = 0; y < rgb.rows; ++y) {
+    const float* s = rgb.ptr<float>(y);
+    std::uint8_t* d = u8.ptr<std::uint8_t>(y);
+    for (int x = 0; x < 3 * rgb.cols; ++x) {
+      const float v = s[x] > 0.0f ? (s[x] < 1.0f ? s[x] : 1.0f) : 0.0f;
+      d[x] = static_cast<std::uint8_t>(v * 255.0f);
+    }
+  }
+  const std::vector<std::uint8_t> bytes = detail::encode_png_rgb8(u8.data, u8.cols, u8.rows, u8.step[0]);
+  write_atomically(path, bytes.data(), bytes.size());
+}
+
+struct VideoReader::Impl {
+  cv::VideoCapture cap;
+};
+
+VideoReader::VideoReader(const fs::path& path) : impl_(std::make_unique<Impl>()), path_(path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw FrameError("video '" + path.string() + "' does not exist");
+  if (!impl_->cap.open(path.string(), cv::CAP_FFMPEG)) {
+    throw FrameError("cannot open video '" + path.string() + "': damaged file or a codec FFmpeg does not know");
+  }
+  frames_ = static_cast<int>(impl_->cap.get(cv::CAP_PROP_FRAME_COUNT));
+  fps_ = impl_->cap.get(cv::CAP_PROP_FPS);
+  width_ = static_cast<int>(impl_->cap.get(cv::CAP_PROP_FRAME_WIDTH));
+  height_ = static_cast<int>(impl_->cap.get(cv::CAP_PROP_FRAME_HEIGHT));
+  if (width_ <= 0 || height_ <= 0) {
+    throw FrameError("cannot read video '" + path.string() + "': no video stream (damaged file or not a video)");
+  }
+}
+
+VideoReader::~VideoReader() = default;
+
+cv::Mat VideoReader::next() {
+  cv::Mat frame, rgb;
+  if (!impl_->cap.read(frame) || frame.empty()) return {};
+  cv::cvtColor(frame, rgb, cv::COLOR_BGR2RGB);
+  return rgb;
+}
+
+cv::Mat VideoReader::next_hint() {
+  cv::Mat frame, red, out;
+  if (!impl_->cap.read(frame) || frame.empty()) return {};
+  cv::extractChannel(frame, red, 2);
+  red.convertTo(out, CV_32F, 1.0 / 255.0);
+  return out;
+}
+
+void VideoReader::skip(int n) {
+  for (int i = 0; i < n; ++i) {
+    if (!impl_->cap.grab()) break;
+  }
+}
+
+}  // namespace corridorkey

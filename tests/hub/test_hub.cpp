@@ -1,0 +1,242 @@
+// Checkpoint discovery and the first-run download, against a real HTTP server on 127.0.0.1 that
+// behaves like the Hub. The regression guard: no network, auth or server failure may ever lead to
+// downloading the .pth; only the Hub's EntryNotFound for the .safetensors may.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "corridorkey/checkpoint.hpp"
+#include "corridorkey/errors.hpp"
+#include "corridorkey/hub/hub.hpp"
+#include "hub_server.hpp"
+#include "test_support.hpp"
+
+namespace ck = corridorkey;
+namespace fs = std::filesystem;
+using ck::test::error_of;
+using ck::test::HubResponse;
+using ck::test::HubServer;
+using ck::test::TempDir;
+using Kind = HubResponse::Kind;
+
+namespace {
+
+std::string fixture(const char* name) { return ck::test::read_bytes(ck::test::fixtures() / "tiny" / name); }
+
+ck::HubOptions options_for(const HubServer& server, const TempDir& dir) {
+  ck::HubOptions o;
+  o.endpoint = server.endpoint();
+  o.hf_cache = dir / "hf-cache";
+  o.retries = 2;
+  o.backoff_seconds = 0.05;
+  o.stall_timeout_seconds = 2;
+  o.min_free_bytes = 1;
+  return o;
+}
+
+TEST(HubDownload, PrefersSafetensorsAndVerifiesIt) {
+  HubServer server;
+  TempDir dir;
+  server.set("CorridorKey.safetensors", {Kind::Serve, fixture("CorridorKey.safetensors")});
+  server.set("CorridorKey.pth", {Kind::Serve, fixture("CorridorKey.pth")});
+  const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+  EXPECT_EQ(r.path, dir / "ck" / "CorridorKey.safetensors");
+  EXPECT_EQ(ck::test::read_bytes(r.path), fixture("CorridorKey.safetensors"));
+  EXPECT_EQ(server.count("CorridorKey.pth"), 0);
+  EXPECT_EQ(server.count("GET /nikopueringer/CorridorKey_v1.0/resolve/main/CorridorKey.safetensors"), 1);
+  EXPECT_FALSE(fs::exists(dir / "ck" / "CorridorKey.safetensors.incomplete"));
+  // A second run finds it and makes no request.
+  const auto before = server.requests().size();
+  EXPECT_EQ(ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir)).how,
+            "found in " + (dir / "ck").string());
+  EXPECT_EQ(server.requests().size(), before);
+}
+
+TEST(HubDownload, FallsBackToPthOnlyOnEntryNotFound) {
+  HubServer server;
+  TempDir dir;
+  server.set("CorridorKey.safetensors", {Kind::EntryNotFound, ""});
+  server.set("CorridorKey.pth", {Kind::Serve, fixture("CorridorKey.pth")});
+  const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+  EXPECT_EQ(r.path.filename(), "CorridorKey.pth");
+  EXPECT_EQ(ck::test::read_bytes(r.path), fixture("CorridorKey.pth"));
+  EXPECT_EQ(server.count("CorridorKey.pth"), 2);  // resolve + CDN
+}
+
+struct NoFallback {
+  const char* name;
+  HubResponse safetensors;
+  const char* message;
+};
+
+class HubNoFallback : public ::testing::TestWithParam<NoFallback> {};
+
+TEST_P(HubNoFallback, NeverRequestsThePth) {
+  HubServer server;
+  TempDir dir;
+  server.set("CorridorKey.safetensors", GetParam().safetensors);
+  server.set("CorridorKey.pth", {Kind::Serve, fixture("CorridorKey.pth")});
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir)); });
+  EXPECT_NE(err.find(GetParam().message), std::string::npos) << "error was: " << err;
+  EXPECT_EQ(server.count("CorridorKey.pth"), 0) << "a failure must never fall back to the .pth";
+  EXPECT_TRUE(ck::discover_checkpoint(dir / "ck").empty()) << "no checkpoint may be left behind";
+}
+
+std::string garbage(std::size_t n) { return std::string(n, 'z'); }
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryFailureClass, HubNoFallback,
+    ::testing::Values(NoFallback{"unauthorized", {Kind::Unauthorized, ""}, "gated or private. Set HF_TOKEN"},
+                      NoFallback{"repo_not_found", {Kind::RepoNotFound, ""}, "was not found"},
+                      NoFallback{"revision_not_found", {Kind::RevisionNotFound, ""}, "revision 'main'"},
+                      NoFallback{"plain_404", {Kind::Plain404, ""}, "without saying the entry is missing"},
+                      NoFallback{"server_error", {Kind::ServerError, ""}, "after 3 attempts: server error HTTP 500"},
+                      NoFallback{"checksum_mismatch", {Kind::Serve, garbage(5000), true}, "checksum mismatch"},
+                      NoFallback{"connection_dropped_every_time",
+                                 {Kind::Serve, garbage(50000), false, 1000, 100},
+                                 "connection problem"},
+                      NoFallback{"stalled_body",
+                                 {Kind::Serve, garbage(20000), false, -1, 0, 10000},
+                                 "after 3 attempts: connection problem (Timeout"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(HubDownload, ConnectionRefusedIsAnErrorWithoutFallback) {
+  TempDir dir;
+  ck::HubOptions o;
+  o.endpoint = "http://127.0.0.1:9";  // discard port: nothing listens
+  o.hf_cache = dir / "hf";
+  o.min_free_bytes = 1;
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true}, o); });
+  EXPECT_NE(err.find("cannot connect"), std::string::npos) << err;
+}
+
+TEST(HubDownload, TlsFailureIsAnErrorWithoutFallback) {
+  HubServer server;  // plain HTTP: an https:// endpoint on it fails the TLS handshake
+  TempDir dir;
+  server.set("CorridorKey.safetensors", {Kind::Serve, "x"});
+  auto o = options_for(server, dir);
+  o.endpoint = "https://127.0.0.1:" + server.endpoint().substr(server.endpoint().rfind(':') + 1);
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true}, o); });
+  EXPECT_NE(err.find("TLS failure"), std::string::npos) << err;
+  EXPECT_EQ(server.count("TLS handshake"), 1) << "no retry, no fallback";
+  EXPECT_EQ(server.count("CorridorKey.pth"), 0);
+}
+
+TEST(HubDownload, ResumesAfterADroppedConnection) {
+  HubServer server;
+  TempDir dir;
+  const std::string body = fixture("CorridorKey.safetensors");
+  server.set("CorridorKey.safetensors", {Kind::Serve, body, false, static_cast<int>(body.size() / 3), 1});
+  const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+  EXPECT_EQ(ck::test::read_bytes(r.path), body) << "resumed file must be byte-identical";
+  EXPECT_EQ(server.count("GET /cdn/CorridorKey.safetensors [Range: bytes=" + std::to_string(body.size() / 3) + "-]"),
+            1);
+}
+
+TEST(HubDownload, ResumesAnIncompleteFileFromAnEarlierRun) {
+  HubServer server;
+  TempDir dir;
+  const std::string body = fixture("CorridorKey.safetensors");
+  fs::create_directories(dir / "ck");
+  ck::test::write_bytes(dir / "ck" / "CorridorKey.safetensors.incomplete", body.substr(0, 1000));
+  server.set("CorridorKey.safetensors", {Kind::Serve, body});
+  const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+  EXPECT_EQ(ck::test::read_bytes(r.path), body);
+  EXPECT_EQ(server.count("GET /cdn/CorridorKey.safetensors [Range: bytes=1000-]"), 1);
+}
+
+TEST(HubDownload, TwoConcurrentFirstRunsDownloadOnce) {
+  HubServer server;
+  TempDir dir;
+  server.set("CorridorKey.safetensors", {Kind::Serve, fixture("CorridorKey.safetensors"), false, -1, 0, 1});
+  std::vector<ck::ResolvedCheckpoint> results(2);
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 2; ++i) {
+    runs.emplace_back([&, i] {
+      results[static_cast<std::size_t>(i)] = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+    });
+  }
+  for (auto& t : runs) t.join();
+  EXPECT_EQ(results[0].path, results[1].path);
+  EXPECT_EQ(server.count("GET /cdn/"), 1) << "the file must be downloaded once";
+}
+
+TEST(HubDownload, OfflineModeMakesNoRequest) {
+  HubServer server;
+  TempDir dir;
+  server.set("CorridorKey.safetensors", {Kind::Serve, "x"});
+  auto o = options_for(server, dir);
+  o.offline = true;
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true}, o); });
+  EXPECT_NE(err.find("HF_HUB_OFFLINE=1"), std::string::npos) << err;
+  EXPECT_NE(err.find((dir / "ck").string()), std::string::npos) << "must say where to put a file: " << err;
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(HubDownload, UsesTheHuggingFaceCacheWithoutNetwork) {
+  HubServer server;
+  TempDir dir;
+  const fs::path snap = dir / "hf-cache" / "models--nikopueringer--CorridorKey_v1.0" / "snapshots" / "abc123";
+  fs::create_directories(snap);
+  fs::create_directories(dir / "hf-cache" / "models--nikopueringer--CorridorKey_v1.0" / "refs");
+  ck::test::write_bytes(dir / "hf-cache" / "models--nikopueringer--CorridorKey_v1.0" / "refs" / "main", "abc123");
+  ck::test::write_bytes(snap / "CorridorKey.safetensors", "cached");
+  const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+  EXPECT_EQ(r.path, snap / "CorridorKey.safetensors");
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(HubDownload, SendsTheTokenToTheHub) {
+  HubServer server;
+  TempDir dir;
+  server.set("CorridorKey.safetensors", {Kind::Serve, "tiny"});
+  auto o = options_for(server, dir);
+  o.token = "hf_test";
+  ck::resolve_checkpoint({{}, dir / "ck", true}, o);
+  EXPECT_EQ(server.count("resolve/main/CorridorKey.safetensors [auth]"), 1);
+}
+
+TEST(HubDownload, RefusesWithoutFreeSpace) {
+  HubServer server;
+  TempDir dir;
+  auto o = options_for(server, dir);
+  o.min_free_bytes = ~0ull;
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true}, o); });
+  EXPECT_NE(err.find("MB free"), std::string::npos) << err;
+  EXPECT_TRUE(server.requests().empty());
+}
+
+// Discovery rules in the checkpoints folder.
+TEST(Discovery, Rules) {
+  TempDir dir;
+  EXPECT_TRUE(ck::discover_checkpoint(dir.path()).empty());
+  ck::test::write_bytes(dir / "a.pth", "x");
+  EXPECT_EQ(ck::discover_checkpoint(dir.path()), dir / "a.pth");
+  ck::test::write_bytes(dir / "b.pth", "x");
+  EXPECT_NE(error_of([&] { ck::discover_checkpoint(dir.path()); }).find("keep exactly one"), std::string::npos);
+  ck::test::write_bytes(dir / "m.safetensors", "x");
+  EXPECT_EQ(ck::discover_checkpoint(dir.path()), dir / "m.safetensors") << ".safetensors wins over .pth";
+  ck::test::write_bytes(dir / "n.safetensors", "x");
+  const std::string err = error_of([&] { ck::discover_checkpoint(dir.path()); });
+  EXPECT_NE(err.find("m.safetensors, n.safetensors"), std::string::npos) << err;
+  ck::test::write_bytes(dir / ".hidden.safetensors.tmp", "x");
+  ck::test::write_bytes(dir / "CorridorKey.safetensors.incomplete", "x");
+  fs::remove(dir / "n.safetensors");
+  EXPECT_EQ(ck::discover_checkpoint(dir.path()), dir / "m.safetensors") << "partial downloads are ignored";
+}
+
+TEST(Discovery, ExplicitCheckpointBypassesDiscovery) {
+  TempDir dir;
+  ck::test::write_bytes(dir / "one.safetensors", "x");
+  ck::test::write_bytes(dir / "two.safetensors", "x");
+  ck::HubOptions o;
+  o.offline = true;
+  EXPECT_EQ(ck::resolve_checkpoint({dir / "two.safetensors", dir.path(), true}, o).path, dir / "two.safetensors");
+  EXPECT_NE(error_of([&] {
+              ck::resolve_checkpoint({dir / "nope.safetensors", {}, true}, o);
+            }).find("does not exist"),
+            std::string::npos);
+}
+
+}  // namespace
