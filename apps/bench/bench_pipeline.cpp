@@ -1,12 +1,16 @@
 // Per-stage times of the frame pipeline for a 1920x1080 plate (decode, pre-process, model,
-// post-process, encode) on the CPU, and the end-to-end clip rate of clip_manager (a 48-frame
-// clip) against the model-only rate. v1.0 random weights.
+// post-process with the download of the outputs, encode), and the end-to-end clip rate of
+// clip_manager (a 48-frame clip) against the model-only rate. v1.0 random weights. On the CPU it
+// also splits post-processing and encoding into steps; on CUDA it times the despeckle kernels on
+// an opaque and a noisy 4K matte (the union-find's worst and busiest cases).
 //   bench_pipeline [--img-size 512] [--frames 5] [--clip-frames 48] [--threads 2] [--no-e2e]
+//                  [--device cpu|cuda|cuda:N] [--precision float32|float16|bfloat16]
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +19,8 @@
 
 #include "bench_util.hpp"
 #include "corridorkey/checkpoint.hpp"
+#include "corridorkey/config.hpp"
+#include "corridorkey/device.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/io/tensor_mat.hpp"
 #include "corridorkey/pipeline.hpp"
@@ -24,8 +30,42 @@
 namespace ck = corridorkey;
 namespace fs = std::filesystem;
 
+#if CORRIDORKEY_WITH_CUDA
+#include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAStream.h>
+
+#include "corridorkey_kernels/despeckle.hpp"
+
+// The despeckle kernels alone on 4K mattes: medians of `runs` after a warm-up.
+void despeckle_gpu_times(c10::Device device, int runs) {
+  const int w = 3840, h = 2160;
+  const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
+  at::manual_seed(0);
+  const std::vector<std::pair<const char*, at::Tensor>> mattes{{"opaque", at::full({h, w}, 0.9f, f32)},
+                                                               {"noisy", at::rand({h, w}, f32)}};
+  at::Tensor out = at::empty({h, w}, f32);
+  const at::Tensor scratch = at::empty({static_cast<std::int64_t>(ck::kernels::cuda::despeckle_scratch_bytes(w, h))},
+                                       at::TensorOptions().dtype(at::kByte).device(device));
+  void* stream = c10::cuda::getCurrentCUDAStream(device.index()).stream();
+  std::printf("%-24s %10s\n", "despeckle 3840x2160", "ms");
+  for (const auto& [name, alpha] : mattes) {
+    std::vector<double> t;
+    for (int i = 0; i <= runs; ++i) {
+      const double s = bench::seconds([&] {
+        ck::kernels::cuda::despeckle(alpha.data_ptr<float>(), out.data_ptr<float>(), w, h, 400, scratch.data_ptr(),
+                                     stream);
+        c10::cuda::device_synchronize();
+      });
+      if (i > 0) t.push_back(s);  // the first is the warm-up
+    }
+    std::printf("%-24s %10.2f\n", name, 1e3 * bench::median(t));
+  }
+}
+#endif
+
 int main(int argc, char** argv) {
   int img_size = 512, frames = 5, clip_frames = 48, threads = 2;
+  std::string device_name = "cpu", precision = "float32";
   bool e2e = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -42,7 +82,24 @@ int main(int argc, char** argv) {
       clip_frames = std::stoi(argv[++i]);
     else if (a == "--threads")
       threads = std::stoi(argv[++i]);
+    else if (a == "--device")
+      device_name = argv[++i];
+    else if (a == "--precision")
+      precision = argv[++i];
   }
+  c10::Device device(c10::kCPU);
+  try {
+    device = ck::pick_device(device_name);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_pipeline: %s\n", e.what());
+    return 2;
+  }
+  // Waits for the GPU, so that a stage's time includes the kernels it queued.
+  const auto sync = [&] {
+#if CORRIDORKEY_WITH_CUDA
+    if (device.is_cuda()) c10::cuda::device_synchronize();
+#endif
+  };
   at::set_num_threads(threads);
   const fs::path dir = fs::temp_directory_path() / "corridorkey-bench-pipeline";
   fs::remove_all(dir);
@@ -67,7 +124,8 @@ int main(int argc, char** argv) {
   const ck::ModelConfig config;
   ck::write_safetensors(dir / "ck" / "CorridorKey.safetensors", config.random_weights(2048, 0));
   const ck::StateDict sd = ck::load_state_dict(dir / "ck" / "CorridorKey.safetensors");
-  ck::Engine engine(ck::GreenFormer::load(sd, config, {.img_size = img_size}));
+  ck::Engine engine(ck::GreenFormer::load(
+      sd, config, {.img_size = img_size, .precision = ck::parse_precision(precision), .device = device}));
 
   std::vector<double> decode, pre, model, post, encode;
   const ck::InferenceSettings settings;
@@ -78,12 +136,20 @@ int main(int argc, char** argv) {
       h = ck::mat_tensor(ck::read_hint(dir / "hint.png"));
     });
     at::Tensor input;
-    const double t_pre = bench::seconds([&] { input = engine.preprocess({p}, {h}, false); });
+    const double t_pre = bench::seconds([&] {
+      input = engine.preprocess({p}, {h}, false);
+      sync();
+    });
     ck::ModelOutput out;
-    const double t_model = bench::seconds([&] { out = engine.model().forward(input); });
+    const double t_model = bench::seconds([&] {
+      out = engine.model().forward(input);
+      sync();
+    });
     ck::FrameResult r;
-    const double t_post =
-        bench::seconds([&] { r = ck::Engine::postprocess(out.alpha[0], out.fg[0], 1920, 1080, settings); });
+    const double t_post = bench::seconds([&] {
+      r = ck::Engine::postprocess(out.alpha[0].to(at::kFloat), out.fg[0].to(at::kFloat), 1920, 1080, settings)
+              .to(c10::Device(c10::kCPU));
+    });
     const double t_enc = bench::seconds([&] {
       ck::write_exr(dir / "out" / "fg.exr", ck::tensor_mat(r.fg));
       ck::write_exr(dir / "out" / "matte.exr", ck::tensor_mat(r.alpha));
@@ -95,7 +161,8 @@ int main(int argc, char** argv) {
         encode.push_back(t_enc);
   }
   const double m = bench::median(model);
-  std::printf("1920x1080 plate, img_size %d, float32, %d threads, medians of %d frames\n", img_size, threads, frames);
+  std::printf("1920x1080 plate, img_size %d, %s on %s, %d CPU threads, medians of %d frames\n", img_size,
+              precision.c_str(), device.str().c_str(), threads, frames);
   std::printf("%-12s %10s %10s\n", "stage", "ms", "% of model");
   for (const auto& [name, v] : std::vector<std::pair<const char*, std::vector<double>*>>{
            {"decode", &decode}, {"preprocess", &pre}, {"model", &model}, {"postprocess", &post}, {"encode", &encode}}) {
@@ -104,8 +171,11 @@ int main(int argc, char** argv) {
   const double others = bench::median(decode) + bench::median(pre) + bench::median(post) + bench::median(encode);
   std::printf("everything but the model: %.1f%% of the model's time\n", 100 * others / m);
 
-  // Where the post-processing and encoding time goes (the last frame's outputs, medians of `frames`).
-  {
+#if CORRIDORKEY_WITH_CUDA
+  if (device.is_cuda()) despeckle_gpu_times(device, std::max(frames, 20));
+#endif
+  // Where the post-processing and encoding time goes on the CPU (medians of `frames`).
+  if (!device.is_cuda()) {
     const at::Tensor p = ck::mat_tensor(ck::read_plate(dir / "plate.png"));
     const at::Tensor h = ck::mat_tensor(ck::read_hint(dir / "hint.png"));
     const at::Tensor input = engine.preprocess({p}, {h}, false);
@@ -150,8 +220,9 @@ int main(int argc, char** argv) {
     const fs::path cli = fs::path(argv[0]).parent_path() / "clip_manager";
     const std::string cmd = cli.string() + " --action run_inference --clips-dir " + (dir / "clips").string() +
                             " --checkpoint " + (dir / "ck" / "CorridorKey.safetensors").string() + " --img-size " +
-                            std::to_string(img_size) + " --threads " + std::to_string(threads) +
-                            " --json --log-level warn > " + (dir / "e2e.ndjson").string();
+                            std::to_string(img_size) + " --threads " + std::to_string(threads) + " --device " +
+                            device_name + " --precision " + precision + " --json --log-level warn > " +
+                            (dir / "e2e.ndjson").string();
     const double wall = bench::seconds([&] { (void)std::system(cmd.c_str()); });
     std::ifstream in(dir / "e2e.ndjson");
     std::string line, summary;

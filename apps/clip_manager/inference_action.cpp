@@ -12,11 +12,11 @@
 
 #include "actions.hpp"
 #include "bounded_queue.hpp"
-#include "corridorkey/io/clips.hpp"
 #include "corridorkey/device.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/hub/hub.hpp"
 #include "corridorkey/interrupt.hpp"
+#include "corridorkey/io/clips.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/io/tensor_mat.hpp"
 #include "corridorkey/logging.hpp"
@@ -46,6 +46,9 @@ struct WriteJob {
   std::string stem;
   at::Tensor alpha, fg;  // [1,S,S], [3,S,S] float32 on the model's device (CPU or GPU)
   int width = 0, height = 0;
+  // The network's work on this thread's stream; the writer's stream waits for it before the
+  // post-processing kernels read alpha and fg (the two threads' streams may differ).
+  ck::DeviceFence ready;
 };
 
 struct Outputs {
@@ -130,6 +133,7 @@ void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQ
 
 // Post-processing (on the device the network ran on), the download, and the four files.
 void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceSettings& settings) {
+  job.ready.wait();
   const ck::FrameResult r =
       ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings).to(c10::Device(c10::kCPU));
   ck::write_exr(out.fg / (job.stem + ".exr"), ck::tensor_mat(r.fg));
@@ -239,7 +243,8 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, R
     }
     try {
       const ck::ModelOutput r = engine.infer({ck::mat_tensor(job->plate)}, {ck::mat_tensor(job->hint)}, o.settings);
-      writes.push({job->index, job->stem, r.alpha[0], r.fg[0], job->plate.cols, job->plate.rows});
+      writes.push({job->index, job->stem, r.alpha[0], r.fg[0], job->plate.cols, job->plate.rows,
+                   ck::DeviceFence::record(r.alpha.device())});
     } catch (const ck::ModelError&) {
       frames.close();
       writes.close();

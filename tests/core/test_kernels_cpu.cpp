@@ -134,3 +134,16 @@ TEST(ResizeTwin, UnpackScalesAndPlanarises) {
   EXPECT_EQ(out[0], -0.5f) << "float values pass as they are";
   EXPECT_EQ(out[1], 2.0f);
 }
+
+TEST(DespeckleTwin, RefusesFramesBeyond32BitPixelIndicesBeforeTouchingMemory) {
+  // 65536 x 32769 is one row past 2^31 pixels: refused with the reason, no pointer is read.
+  try {
+    kn::cpu::despeckle(nullptr, nullptr, 65536, 32769, 400);
+    FAIL() << "must throw";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("a 65536 x 32769 matte is outside 1 to 2^31 - 1 pixels"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(kn::cpu::keep_large_components(nullptr, nullptr, 0, 5, 1), std::invalid_argument);
+  EXPECT_NO_THROW(kn::check_despeckle_size(65536, 32767));
+}

@@ -145,4 +145,15 @@ TEST(Pipeline, BadFramesAreFrameErrorsThatSayWhatIsWrong) {
             std::string::npos);
 }
 
+TEST(Pipeline, PostprocessRefusesFramesTheDespeckleCannotLabel) {
+  // Checked before anything is allocated (the frame would need 40 GB).
+  const at::Tensor alpha = at::zeros({1, 8, 8}), fg = at::zeros({3, 8, 8});
+  const std::string error =
+      ck::test::error_of([&] { ck::Engine::postprocess(alpha, fg, 65536, 32769, {.auto_despeckle = true}); });
+  EXPECT_NE(error.find("a 65536 x 32769 frame has 2147549184 pixels"), std::string::npos) << error;
+  EXPECT_NE(error.find("--no-despeckle"), std::string::npos) << error;
+  EXPECT_NE(ck::test::error_of([&] { ck::Engine::postprocess(alpha, fg, 0, 10, {}); }).find("needs a frame size"),
+            std::string::npos);
+}
+
 }  // namespace

@@ -5,7 +5,10 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <random>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "corridorkey_kernels/color.hpp"
@@ -31,10 +34,10 @@ namespace {
 #ifdef CORRIDORKEY_KERNELS_CUDA
 struct DeviceBuffer {
   explicit DeviceBuffer(const std::vector<float>& host) : size(host.size()) {
-    cudaMalloc(&ptr, size * sizeof(float));
+    cudaMalloc(&ptr, std::max<std::size_t>(size, 1) * sizeof(float));
     cudaMemcpy(ptr, host.data(), size * sizeof(float), cudaMemcpyHostToDevice);
   }
-  explicit DeviceBuffer(std::size_t n) : size(n) { cudaMalloc(&ptr, n * sizeof(float)); }
+  explicit DeviceBuffer(std::size_t n) : size(n) { cudaMalloc(&ptr, std::max<std::size_t>(n, 1) * sizeof(float)); }
   ~DeviceBuffer() { cudaFree(ptr); }
   std::vector<float> host() const {
     std::vector<float> out(size);
@@ -44,6 +47,24 @@ struct DeviceBuffer {
   float* ptr = nullptr;
   std::size_t size;
 };
+
+// cuda::despeckle with its scratch allocated here, on `stream`.
+void despeckle_on(const DeviceBuffer& alpha, DeviceBuffer& out, int w, int h, int min_area, cudaStream_t stream) {
+  DeviceBuffer scratch((kn::cuda::despeckle_scratch_bytes(w, h) + sizeof(float) - 1) / sizeof(float));
+  cudaDeviceSynchronize();  // the uploads (legacy stream) are done before a non-blocking stream reads them
+  kn::cuda::despeckle(alpha.ptr, out.ptr, w, h, min_area, scratch.ptr, stream);
+  cudaStreamSynchronize(stream);
+}
+
+// The CPU twin's despeckle of `alpha`, and the CUDA kernel's on `stream`.
+std::pair<std::vector<float>, std::vector<float>> both_despeckles(const std::vector<float>& alpha, int w, int h,
+                                                                  int min_area, cudaStream_t stream = nullptr) {
+  std::vector<float> cpu(alpha.size());
+  kn::cpu::despeckle(alpha.data(), cpu.data(), w, h, min_area);
+  DeviceBuffer d_alpha(alpha), d_out(alpha.size());
+  despeckle_on(d_alpha, d_out, w, h, min_area, stream);
+  return {cpu, d_out.host()};
+}
 
 double max_diff(const std::vector<float>& a, const std::vector<float>& b) {
   double m = 0;
@@ -125,20 +146,30 @@ TEST(GpuKernels, Lanczos4MatchesCpuTwin) {
 TEST(GpuKernels, UnpackMatchesCpuTwin) {
   REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
-  const int w = 97, h = 61;
-  const std::size_t values = 3ull * w * h;
-  std::vector<std::uint16_t> u16(values);
-  for (std::size_t i = 0; i < values; ++i) u16[i] = static_cast<std::uint16_t>(i * 2654435761u);
-  std::vector<float> cpu(values);
-  kn::cpu::unpack_planar(u16.data(), 2, cpu.data(), 3, h, w);
-  void* d_in = nullptr;
-  cudaMalloc(&d_in, values * 2);
-  cudaMemcpy(d_in, u16.data(), values * 2, cudaMemcpyHostToDevice);
-  DeviceBuffer d_out(values);
-  kn::cuda::unpack_planar(d_in, 2, d_out.ptr, 3, h, w, nullptr);
-  cudaDeviceSynchronize();
-  cudaFree(d_in);
-  EXPECT_EQ(max_diff(cpu, d_out.host()), 0.0);
+  // 8-bit, 16-bit and float plates (3 channels) and hints (1 channel), a single pixel and a row.
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{97, 61}, {1, 1}, {33, 1}}) {
+    for (int channels : {3, 1}) {
+      for (int bytes : {1, 2, 4}) {
+        const std::size_t values = static_cast<std::size_t>(channels) * w * h;
+        std::vector<std::uint8_t> raw(values * bytes);
+        for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<std::uint8_t>(i * 2654435761u >> 13);
+        if (bytes == 4) {  // finite floats, negative and above 1 too
+          const auto f = random_floats(values, -0.5f, 1.5f, static_cast<unsigned>(w));
+          std::memcpy(raw.data(), f.data(), raw.size());
+        }
+        std::vector<float> cpu(values);
+        kn::cpu::unpack_planar(raw.data(), bytes, cpu.data(), channels, h, w);
+        void* d_in = nullptr;
+        cudaMalloc(&d_in, raw.size());
+        cudaMemcpy(d_in, raw.data(), raw.size(), cudaMemcpyHostToDevice);
+        DeviceBuffer d_out(values);
+        kn::cuda::unpack_planar(d_in, bytes, d_out.ptr, channels, h, w, nullptr);
+        cudaDeviceSynchronize();
+        cudaFree(d_in);
+        EXPECT_EQ(max_diff(cpu, d_out.host()), 0.0) << w << "x" << h << "x" << channels << ", " << bytes << " bytes";
+      }
+    }
+  }
 #endif
 }
 
@@ -156,12 +187,104 @@ TEST(GpuKernels, DespeckleIsBitExactWithCpuTwin) {
         if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) alpha[static_cast<std::size_t>(y) * w + x] = 0.9f;
   }
   for (int min_area : {1, 400}) {
-    std::vector<float> cpu(alpha.size());
-    kn::cpu::despeckle(alpha.data(), cpu.data(), w, h, min_area);
-    DeviceBuffer d_alpha(alpha), d_out(alpha.size());
-    kn::cuda::despeckle(d_alpha.ptr, d_out.ptr, w, h, min_area, nullptr);
+    const auto [cpu, gpu] = both_despeckles(alpha, w, h, min_area);
+    EXPECT_EQ(max_diff(cpu, gpu), 0.0) << "min_area " << min_area;
+  }
+#endif
+}
+
+TEST(GpuKernels, DespeckleOfOpaqueAndThinMattesIsBitExact) {
+  REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  // An opaque matte is one component whose union-find trees are about width + height deep before
+  // the flatten pass; thin mattes have one row or one column.
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1920, 1080}, {1, 1}, {1, 700}, {700, 1}, {3, 2}}) {
+    const std::vector<float> opaque(static_cast<std::size_t>(w) * h, 0.9f);
+    for (int min_area : {1, 400}) {
+      const auto [cpu, gpu] = both_despeckles(opaque, w, h, min_area);
+      EXPECT_EQ(max_diff(cpu, gpu), 0.0) << w << "x" << h << " opaque, min_area " << min_area;
+    }
+    const auto noisy = random_floats(static_cast<std::size_t>(w) * h, 0.3f, 0.7f, static_cast<unsigned>(w + h));
+    const auto [cpu, gpu] = both_despeckles(noisy, w, h, 2);
+    EXPECT_EQ(max_diff(cpu, gpu), 0.0) << w << "x" << h << " noisy";
+  }
+#endif
+}
+
+TEST(GpuKernels, DespeckleRefusesMoreThan32BitPixelsBeforeTouchingMemory) {
+  REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  EXPECT_THROW(kn::cuda::despeckle_scratch_bytes(65536, 32769), std::invalid_argument);
+  EXPECT_THROW(kn::cuda::despeckle(nullptr, nullptr, 65536, 32769, 400, nullptr, nullptr), std::invalid_argument);
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess) << "no CUDA call was made";
+#endif
+}
+
+TEST(GpuKernels, EveryKernelOnANonDefaultStreamMatchesItsTwin) {
+  REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  const int ih = 120, iw = 200, s = 64, w = 130, h = 90;
+  const auto planar = random_floats(3ull * ih * iw, 0.0f, 1.0f, 21);
+  {  // unpack, antialiased bilinear, normalise/pack
+    std::vector<float> cpu_small(3ull * s * s), cpu_packed(4ull * s * s);
+    kn::cpu::resize_bilinear_aa(planar.data(), cpu_small.data(), 3, ih, iw, s, s);
+    const std::vector<float> hint(cpu_small.begin(), cpu_small.begin() + s * s);
+    kn::cpu::normalize_pack(cpu_small.data(), hint.data(), cpu_packed.data(), static_cast<std::size_t>(s) * s, false);
+    DeviceBuffer d_in(planar), d_small(cpu_small.size()), d_scratch(3ull * ih * s), d_hint(hint),
+        d_packed(cpu_packed.size());
+    cudaDeviceSynchronize();  // uploads done (a non-blocking stream does not wait for the legacy one)
+    kn::cuda::resize_bilinear_aa(d_in.ptr, d_small.ptr, d_scratch.ptr, 3, ih, iw, s, s, stream);
+    kn::cuda::normalize_pack(d_small.ptr, d_hint.ptr, d_packed.ptr, static_cast<std::size_t>(s) * s, false, stream);
+    cudaStreamSynchronize(stream);
+    EXPECT_LE(max_diff(cpu_small, d_small.host()), 1e-5);
+    EXPECT_LE(max_diff(cpu_packed, d_packed.host()), 1e-5);
+  }
+  {  // Lanczos4, despeckle, colour maths
+    const auto alpha_small = random_floats(static_cast<std::size_t>(s) * s, 0.0f, 1.0f, 22);
+    const auto fg_small = random_floats(3ull * s * s, 0.0f, 1.0f, 23);
+    std::vector<float> alpha(static_cast<std::size_t>(w) * h), fg(3ull * w * h);
+    kn::cpu::resize_lanczos4(alpha_small.data(), alpha.data(), 1, s, s, h, w);
+    kn::cpu::resize_lanczos4(fg_small.data(), fg.data(), 3, s, s, h, w);
+    DeviceBuffer d_as(alpha_small), d_fs(fg_small), d_alpha(alpha.size()), d_fg(fg.size()), d_scratch(3ull * s * w);
     cudaDeviceSynchronize();
-    EXPECT_EQ(max_diff(cpu, d_out.host()), 0.0) << "min_area " << min_area;
+    kn::cuda::resize_lanczos4(d_as.ptr, d_alpha.ptr, d_scratch.ptr, 1, s, s, h, w, stream);
+    kn::cuda::resize_lanczos4(d_fs.ptr, d_fg.ptr, d_scratch.ptr, 3, s, s, h, w, stream);
+    cudaStreamSynchronize(stream);
+    EXPECT_LE(max_diff(alpha, d_alpha.host()), 1e-5);
+    EXPECT_LE(max_diff(fg, d_fg.host()), 1e-5);
+    const auto [cpu_matte, gpu_matte] = both_despeckles(alpha, w, h, 20, stream);
+    EXPECT_EQ(max_diff(cpu_matte, gpu_matte), 0.0);
+    kn::PostSettings post;
+    std::vector<float> proc(4ull * w * h), comp(3ull * w * h);
+    kn::cpu::postprocess(fg.data(), cpu_matte.data(), proc.data(), comp.data(), w, h, post);
+    DeviceBuffer d_fg_in(fg), d_matte(cpu_matte), d_proc(proc.size()), d_comp(comp.size());
+    cudaDeviceSynchronize();
+    kn::cuda::postprocess(d_fg_in.ptr, d_matte.ptr, d_proc.ptr, d_comp.ptr, w, h, post, stream);
+    cudaStreamSynchronize(stream);
+    EXPECT_LE(max_diff(proc, d_proc.host()), 1e-5);
+    EXPECT_LE(max_diff(comp, d_comp.host()), 1e-5);
+  }
+  cudaStreamDestroy(stream);
+#endif
+}
+
+TEST(GpuKernels, ResizesOfSinglePixelsRowsAndColumnsMatchTwins) {
+  REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  for (const auto& [ih, iw, oh, ow] : std::vector<std::array<int, 4>>{
+           {1, 1, 1, 1}, {1, 1, 5, 7}, {1, 40, 1, 9}, {40, 1, 9, 1}, {1, 30, 4, 60}, {30, 1, 60, 4}, {7, 5, 1, 1}}) {
+    const auto in = random_floats(3ull * ih * iw, 0.0f, 1.0f, static_cast<unsigned>(ih * 31 + iw));
+    std::vector<float> aa(3ull * oh * ow), lz(3ull * oh * ow);
+    kn::cpu::resize_bilinear_aa(in.data(), aa.data(), 3, ih, iw, oh, ow);
+    kn::cpu::resize_lanczos4(in.data(), lz.data(), 3, ih, iw, oh, ow);
+    DeviceBuffer d_in(in), d_aa(aa.size()), d_lz(lz.size()), d_scratch(3ull * ih * ow);
+    kn::cuda::resize_bilinear_aa(d_in.ptr, d_aa.ptr, d_scratch.ptr, 3, ih, iw, oh, ow, nullptr);
+    kn::cuda::resize_lanczos4(d_in.ptr, d_lz.ptr, d_scratch.ptr, 3, ih, iw, oh, ow, nullptr);
+    cudaDeviceSynchronize();
+    EXPECT_LE(max_diff(aa, d_aa.host()), 1e-5) << ih << "x" << iw << " -> " << oh << "x" << ow;
+    EXPECT_LE(max_diff(lz, d_lz.host()), 1e-5) << ih << "x" << iw << " -> " << oh << "x" << ow;
   }
 #endif
 }

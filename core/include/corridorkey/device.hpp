@@ -1,6 +1,7 @@
 // Which devices this build can run on, and picking one from a user's choice.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include <c10/core/Device.h>
@@ -19,5 +20,20 @@ std::string cuda_device_name(int index);
 /// Resolves "auto" (CUDA device 0 when one is visible, else the CPU), "cpu", "cuda" or "cuda:N".
 /// Throws UsageError naming `wanted` when it asks for a CUDA device this machine or build lacks.
 c10::Device pick_device(const std::string& wanted);
+
+/// Orders GPU work across threads. record() marks the work queued so far on the calling thread's
+/// current CUDA stream of `device`; wait(), on any thread, makes that thread's current stream wait
+/// for it before its next work. Hand one with the tensors when another thread post-processes them
+/// (the threads' streams may differ). On the CPU both do nothing.
+class DeviceFence {
+ public:
+  DeviceFence() = default;
+  static DeviceFence record(c10::Device device);
+  void wait() const;
+
+ private:
+  std::shared_ptr<void> event_;  // the CUDA event, in a CUDA build
+  c10::Device device_ = c10::Device(c10::kCPU);
+};
 
 }  // namespace corridorkey

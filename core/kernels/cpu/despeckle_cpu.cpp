@@ -1,12 +1,22 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "corridorkey_kernels/cpu_clones.hpp"
 #include "corridorkey_kernels/despeckle_math.hpp"
 
 namespace corridorkey::kernels {
+
+void check_despeckle_size(int width, int height) {
+  const std::int64_t pixels = static_cast<std::int64_t>(width) * height;
+  if (width <= 0 || height <= 0 || pixels > kDespeckleMaxPixels) {
+    throw std::invalid_argument("despeckle: a " + std::to_string(width) + " x " + std::to_string(height) +
+                                " matte is outside 1 to 2^31 - 1 pixels (its labels are 32-bit pixel indices)");
+  }
+}
 
 std::array<std::uint8_t, 2 * kDespeckleRadius + 1> ellipse_half_widths() {
   // cv::getStructuringElement(MORPH_ELLIPSE): row dy spans c +- round(c * sqrt((r^2 - dy^2) / r^2)).
@@ -69,6 +79,7 @@ void unite(std::vector<int>& parent, int a, int b) {
 }  // namespace
 
 int keep_large_components(const std::uint8_t* mask, std::uint8_t* kept, int width, int height, int min_area) {
+  check_despeckle_size(width, height);
   const std::size_t n = static_cast<std::size_t>(width) * height;
   std::vector<int> parent(n, -1);
   for (int y = 0; y < height; ++y) {
@@ -165,6 +176,7 @@ CK_CPU_CLONES void gaussian_blur_11(const std::uint8_t* in, std::uint8_t* out, i
 }
 
 void despeckle(const float* alpha, float* out, int width, int height, int min_area) {
+  check_despeckle_size(width, height);
   const std::size_t n = static_cast<std::size_t>(width) * height;
   std::vector<std::uint8_t> a(n), b(n);
   for (std::size_t i = 0; i < n; ++i) a[i] = alpha[i] > 0.5f ? 255 : 0;

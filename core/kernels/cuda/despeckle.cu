@@ -1,7 +1,10 @@
-// CUDA twin of kernels/cpu/despeckle_cpu.cpp. The same integers at every step, so the result
-// matches the twin (and OpenCV) bit for bit:
-//   threshold -> union-find labelling (atomicMin unions, 8-connected) -> component areas ->
-//   kept mask -> row distances -> elliptical dilation -> 11-tap fixed-point Gaussian -> multiply.
+// CUDA twin of cpu/despeckle_cpu.cpp. The same integers at every step, so the result matches the
+// twin (and OpenCV) bit for bit:
+//   threshold -> union-find labelling (atomicMin unions, 8-connected) -> flatten (every label its
+//   root) -> component areas -> kept mask -> row distances -> elliptical dilation -> 11-tap
+//   fixed-point Gaussian -> multiply.
+// Parents only ever point at smaller indices (a tree's root is its smallest pixel), so lowering a
+// parent with atomicMin to a root of its own tree keeps every tree intact.
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -32,13 +35,21 @@ __device__ int find_root(const int* parent, int x) {
   return x;
 }
 
+// find_root, then points `x` straight at the root (path compression) with atomicMin, so that a
+// concurrent union that lowered parent[x] further is never undone.
+__device__ int find_root_compress(int* parent, int x) {
+  const int root = find_root(parent, x);
+  if (parent[x] != root) atomicMin(&parent[x], root);
+  return root;
+}
+
 // Joins the trees of a and b: the larger root is pointed at the smaller, retried when another
 // thread moved it first.
 __device__ void unite(int* parent, int a, int b) {
   bool done = false;
   while (!done) {
-    a = find_root(parent, a);
-    b = find_root(parent, b);
+    a = find_root_compress(parent, a);
+    b = find_root_compress(parent, b);
     if (a == b) return;
     if (a > b) {
       const int t = a;
@@ -73,18 +84,25 @@ __global__ void merge(const std::uint8_t* __restrict__ mask, int* parent, int wi
   }
 }
 
-__global__ void count_areas(int* parent, int* area, std::size_t n) {
+// After merge: every label becomes its root, so the passes after it read labels, not chains (an
+// opaque matte's trees can be about width + height deep). Writes only ever shorten paths.
+__global__ void flatten(int* parent, std::size_t n) {
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (i >= n || parent[i] < 0) return;
-  const int root = find_root(parent, static_cast<int>(i));
-  atomicAdd(&area[root], 1);
+  parent[i] = find_root(parent, static_cast<int>(i));
 }
 
-__global__ void keep_mask(const int* parent, const int* __restrict__ area, std::uint8_t* __restrict__ kept,
+__global__ void count_areas(const int* __restrict__ label, int* area, std::size_t n) {
+  const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
+  if (i >= n || label[i] < 0) return;
+  atomicAdd(&area[label[i]], 1);
+}
+
+__global__ void keep_mask(const int* __restrict__ label, const int* __restrict__ area, std::uint8_t* __restrict__ kept,
                           std::size_t n, int min_area) {
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (i >= n) return;
-  kept[i] = parent[i] >= 0 && area[find_root(parent, static_cast<int>(i))] >= min_area ? 255 : 0;
+  kept[i] = label[i] >= 0 && area[label[i]] >= min_area ? 255 : 0;
 }
 
 // Distance to the nearest kept pixel in the same row, capped at radius + 1.
@@ -141,7 +159,14 @@ __global__ void blur_vertical_apply(const std::uint16_t* __restrict__ in, const 
 
 }  // namespace
 
-void despeckle(const float* alpha, float* out, int width, int height, int min_area, void* stream) {
+std::size_t despeckle_scratch_bytes(int width, int height) {
+  check_despeckle_size(width, height);
+  // parent + area (int), two byte planes, one 16-bit plane.
+  return static_cast<std::size_t>(width) * height * (2 * sizeof(int) + 2 + sizeof(std::uint16_t));
+}
+
+void despeckle(const float* alpha, float* out, int width, int height, int min_area, void* scratch, void* stream) {
+  check_despeckle_size(width, height);
   auto s = static_cast<cudaStream_t>(stream);
   const std::size_t n = static_cast<std::size_t>(width) * height;
   Constants k{};
@@ -150,32 +175,23 @@ void despeckle(const float* alpha, float* out, int width, int height, int min_ar
   for (int i = 0; i < 2 * kRadius + 1; ++i) k.widths[i] = widths[i];
   for (int i = 0; i < kTaps; ++i) k.taps[i] = taps[i];
 
-  // Scratch: parent + area (int), two byte planes, one 16-bit plane.
-  void* scratch = nullptr;
-  const std::size_t bytes = n * (2 * sizeof(int) + 2 + sizeof(std::uint16_t));
-  check(cudaMallocAsync(&scratch, bytes, s), "despeckle scratch allocation");
-  int* parent = static_cast<int*>(scratch);
+  int* parent = static_cast<int*>(scratch);  // the layout despeckle_scratch_bytes() counts
   int* area = parent + n;
   auto* mask = reinterpret_cast<std::uint8_t*>(area + n);
   std::uint8_t* kept = mask + n;
   auto* blurred = reinterpret_cast<std::uint16_t*>(kept + n);  // 2-byte aligned: offset is a multiple of 2
   const unsigned blocks = blocks_for(n, kThreads);
-  try {
-    check(cudaMemsetAsync(area, 0, n * sizeof(int), s), "despeckle memset");
-    init_labels<<<blocks, kThreads, 0, s>>>(alpha, mask, parent, n);
-    merge<<<blocks, kThreads, 0, s>>>(mask, parent, width, height);
-    count_areas<<<blocks, kThreads, 0, s>>>(parent, area, n);
-    keep_mask<<<blocks, kThreads, 0, s>>>(parent, area, kept, n, min_area);
-    row_distance<<<blocks, kThreads, 0, s>>>(kept, mask, width, height);  // mask now holds the distances
-    dilate<<<blocks, kThreads, 0, s>>>(mask, kept, width, height, k);     // kept now holds the dilated mask
-    blur_horizontal<<<blocks, kThreads, 0, s>>>(kept, blurred, width, height, k);
-    blur_vertical_apply<<<blocks, kThreads, 0, s>>>(blurred, alpha, out, width, height, k);
-    check(cudaGetLastError(), "despeckle launch");
-  } catch (...) {
-    cudaFreeAsync(scratch, s);
-    throw;
-  }
-  check(cudaFreeAsync(scratch, s), "despeckle scratch release");
+  check(cudaMemsetAsync(area, 0, n * sizeof(int), s), "despeckle memset");
+  init_labels<<<blocks, kThreads, 0, s>>>(alpha, mask, parent, n);
+  merge<<<blocks, kThreads, 0, s>>>(mask, parent, width, height);
+  flatten<<<blocks, kThreads, 0, s>>>(parent, n);  // parent now holds each pixel's root label
+  count_areas<<<blocks, kThreads, 0, s>>>(parent, area, n);
+  keep_mask<<<blocks, kThreads, 0, s>>>(parent, area, kept, n, min_area);
+  row_distance<<<blocks, kThreads, 0, s>>>(kept, mask, width, height);  // mask now holds the distances
+  dilate<<<blocks, kThreads, 0, s>>>(mask, kept, width, height, k);     // kept now holds the dilated mask
+  blur_horizontal<<<blocks, kThreads, 0, s>>>(kept, blurred, width, height, k);
+  blur_vertical_apply<<<blocks, kThreads, 0, s>>>(blurred, alpha, out, width, height, k);
+  check(cudaGetLastError(), "despeckle launch");
 }
 
 }  // namespace corridorkey::kernels::cuda

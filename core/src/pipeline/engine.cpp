@@ -87,6 +87,16 @@ at::Tensor Engine::preprocess(const std::vector<at::Tensor>& plates, const std::
 
 FrameResult Engine::postprocess(const at::Tensor& alpha, const at::Tensor& fg, int width, int height,
                                 const InferenceSettings& settings) {
+  if (width <= 0 || height <= 0) {
+    throw FrameError("post-processing needs a frame size (got " + std::to_string(width) + " x " +
+                     std::to_string(height) + ")");
+  }
+  const std::int64_t pixels = static_cast<std::int64_t>(width) * height;
+  if (settings.auto_despeckle && pixels > kernels::kDespeckleMaxPixels) {
+    throw FrameError("a " + std::to_string(width) + " x " + std::to_string(height) + " frame has " +
+                     std::to_string(pixels) + " pixels; the despeckle labels at most 2^31 - 1 (32-bit indices): " +
+                     "turn it off (--no-despeckle) for frames this large");
+  }
   c10::InferenceMode guard;
 #if CORRIDORKEY_WITH_CUDA
   if (alpha.is_cuda()) return detail::postprocess_cuda(alpha, fg, width, height, settings);

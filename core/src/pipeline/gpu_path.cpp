@@ -1,9 +1,16 @@
 #include "gpu_path.hpp"
 
+#include <atomic>
+#include <string>
+
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+#include <c10/util/Exception.h>
+
+#include "corridorkey/errors.hpp"
 
 #include "corridorkey_kernels/color.hpp"
 #include "corridorkey_kernels/despeckle.hpp"
@@ -17,7 +24,30 @@ void* current_stream(c10::Device device) { return c10::cuda::getCurrentCUDAStrea
 
 float* ptr(at::Tensor& t) { return t.data_ptr<float>(); }
 
+std::atomic<int> g_failing_allocations{0};
+
+// Device scratch bytes from LibTorch's caching allocator (on the current stream), not the
+// device's own pool: memory LibTorch holds cached stays usable, and nothing is mapped per frame.
+at::Tensor scratch_bytes(std::size_t bytes, c10::Device device) {
+  int pending = g_failing_allocations.load();
+  while (pending > 0 && !g_failing_allocations.compare_exchange_weak(pending, pending - 1)) {
+  }
+  // The test hook asks for more than any device has, so the allocator fails as it does for real.
+  const auto size = static_cast<std::int64_t>(pending > 0 ? (std::size_t{1} << 50) : bytes);
+  return at::empty({size}, at::TensorOptions().dtype(at::kByte).device(device));
+}
+
+// Post-processing inputs may come from another thread's stream: the caching allocator must not
+// hand their memory out again before the work queued on this stream has used it.
+void used_on_current_stream(const at::Tensor& t) {
+  if (!t.is_cuda()) return;
+  c10::cuda::CUDACachingAllocator::recordStream(t.storage().data_ptr(),
+                                                c10::cuda::getCurrentCUDAStream(t.device().index()));
+}
+
 }  // namespace
+
+void fail_gpu_allocations(int count) { g_failing_allocations.store(count); }
 
 at::Tensor preprocess_cuda(const std::vector<at::Tensor>& plates, const std::vector<at::Tensor>& hints, int s,
                            bool input_is_linear, c10::Device device) {
@@ -54,7 +84,20 @@ FrameResult postprocess_cuda(const at::Tensor& alpha_in, const at::Tensor& fg_in
                              const InferenceSettings& settings) {
   const c10::Device device = alpha_in.device();
   const c10::cuda::CUDAGuard device_guard(device);  // Engine::postprocess holds the InferenceMode guard
+  try {
+    return postprocess_on(device, alpha_in, fg_in, width, height, settings);
+  } catch (const c10::OutOfMemoryError& e) {
+    throw FrameError("out of GPU memory post-processing a " + std::to_string(width) + " x " + std::to_string(height) +
+                     " frame on " + device.str() + ": " + e.what_without_backtrace() +
+                     " Free GPU memory (other processes), or use a smaller --img-size or --device cpu.");
+  }
+}
+
+FrameResult postprocess_on(c10::Device device, const at::Tensor& alpha_in, const at::Tensor& fg_in, int width,
+                           int height, const InferenceSettings& settings) {
   void* stream = current_stream(device);
+  used_on_current_stream(alpha_in);
+  used_on_current_stream(fg_in);
   const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
   at::Tensor alpha_s = alpha_in.to(at::kFloat).contiguous(), fg_s = fg_in.to(at::kFloat).contiguous();
   const int s_h = static_cast<int>(alpha_s.size(-2)), s_w = static_cast<int>(alpha_s.size(-1));
@@ -67,7 +110,9 @@ FrameResult postprocess_cuda(const at::Tensor& alpha_in, const at::Tensor& fg_in
   at::Tensor matte = r.alpha;
   if (settings.auto_despeckle) {
     matte = at::empty({height, width, 1}, f32);
-    kernels::cuda::despeckle(ptr(r.alpha), ptr(matte), width, height, settings.despeckle_size, stream);
+    at::Tensor scratch = scratch_bytes(kernels::cuda::despeckle_scratch_bytes(width, height), device);
+    kernels::cuda::despeckle(ptr(r.alpha), ptr(matte), width, height, settings.despeckle_size, scratch.data_ptr(),
+                             stream);
   }
   r.processed = at::empty({height, width, 4}, f32);
   if (settings.generate_comp) r.comp = at::empty({height, width, 3}, f32);

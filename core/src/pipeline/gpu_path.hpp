@@ -16,8 +16,18 @@ namespace corridorkey::detail {
 at::Tensor preprocess_cuda(const std::vector<at::Tensor>& plates, const std::vector<at::Tensor>& hints, int img_size,
                            bool input_is_linear, c10::Device device);
 
-/// Engine::postprocess for network outputs that live on a CUDA device; the results stay there.
+/// Engine::postprocess for network outputs that live on a CUDA device; the results stay there. The
+/// work goes on the calling thread's current stream; inputs made on another stream must be ready
+/// there first (DeviceFence). Out of GPU memory is a FrameError: that frame fails, the next may not.
 FrameResult postprocess_cuda(const at::Tensor& alpha, const at::Tensor& fg, int width, int height,
                              const InferenceSettings& settings);
+
+/// postprocess_cuda's work, with the device current.
+FrameResult postprocess_on(c10::Device device, const at::Tensor& alpha, const at::Tensor& fg, int width, int height,
+                           const InferenceSettings& settings);
+
+/// Test hook: the next `count` post-processing scratch allocations on a GPU fail as if the device
+/// were out of memory (a real allocation failure of LibTorch's caching allocator).
+void fail_gpu_allocations(int count);
 
 }  // namespace corridorkey::detail

@@ -8,12 +8,20 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace corridorkey::kernels {
 
 constexpr int kDespeckleRadius = 25;    // dilation radius (51x51 ellipse)
 constexpr int kDespeckleBlurTaps = 11;  // Gaussian blur size
+
+/// The despeckle labels pixels with 32-bit indices: frames of at most 2^31 - 1 pixels.
+constexpr std::int64_t kDespeckleMaxPixels = 2147483647;
+
+/// Throws std::invalid_argument, naming the size, unless 0 < width, 0 < height and
+/// width * height <= kDespeckleMaxPixels. Every despeckle entry point (CPU and CUDA) checks it.
+void check_despeckle_size(int width, int height);
 
 /// Half-width of row `dy` (|dy| <= radius) of OpenCV's MORPH_ELLIPSE element of size 2r+1.
 std::array<std::uint8_t, 2 * kDespeckleRadius + 1> ellipse_half_widths();
@@ -41,9 +49,13 @@ void despeckle(const float* alpha, float* out, int width, int height, int min_ar
 
 #ifdef CORRIDORKEY_KERNELS_CUDA
 namespace cuda {
-/// Same as cpu::despeckle on device pointers, on `stream` (a cudaStream_t). Scratch memory comes
-/// from cudaMallocAsync on the stream.
-void despeckle(const float* alpha, float* out, int width, int height, int min_area, void* stream);
+/// Device scratch bytes cuda::despeckle needs for a width x height matte.
+std::size_t despeckle_scratch_bytes(int width, int height);
+
+/// Same as cpu::despeckle on device pointers, on `stream` (a cudaStream_t). `scratch` holds
+/// despeckle_scratch_bytes() bytes of device memory, 8-byte aligned, that the caller allocates
+/// (the engine: LibTorch's caching allocator, on the same stream) and keeps until the work is done.
+void despeckle(const float* alpha, float* out, int width, int height, int min_area, void* scratch, void* stream);
 }  // namespace cuda
 #endif
 
