@@ -42,12 +42,14 @@ if(TARGET torch_cuda OR TORCH_CUDA_LIBRARIES OR "${TORCH_LIBRARIES}" MATCHES "c1
   set(CORRIDORKEY_TORCH_HAS_CUDA ON)
 endif()
 
-# The core's own dependencies: LibTorch (above), nlohmann-json and spdlog.
-find_package(nlohmann_json 3.10 REQUIRED)
-find_package(spdlog REQUIRED)
+# The core's own dependencies: LibTorch (above), nlohmann-json and spdlog; GoogleTest for the
+# tests. The system's when it has them, else the copies in third_party/.
+find_package(nlohmann_json 3.10 QUIET)
+find_package(spdlog QUIET)
 if(CORRIDORKEY_BUILD_TESTS)
-  find_package(GTest REQUIRED)
+  find_package(GTest QUIET)
 endif()
+include(CorridorKeyVendored)
 
 # The layers above the core: io (OpenCV, libdeflate) and hub (libcurl); the tests' Hub server and
 # EXR reader (OpenSSL, OpenEXR). A core-only build looks for none of them.

@@ -6,7 +6,8 @@
 #   bash scripts/setup.sh --test     # ... then run the whole test suite (ctest)
 #   bash scripts/setup.sh --sanitize # ... then build build-asan (ASan+UBSan) and run its unit tests
 #   bash scripts/setup.sh --core-only # ... then build build-core, the core alone with OpenCV, curl,
-#                                    #     OpenEXR, FFmpeg, zlib and OpenSSL hidden, and run its tests
+#                                    #     OpenEXR, FFmpeg, zlib and OpenSSL hidden and nlohmann-json,
+#                                    #     spdlog and GoogleTest from third_party/, and run its tests
 #
 # Environment: CORRIDORKEY_DEPS (default ~/.cache/corridorkey) holds the Python venv with the pinned
 # torch wheel (LibTorch); CORRIDORKEY_CUDA=AUTO|ON|OFF; CORRIDORKEY_BUILD_DIR (default build);
@@ -25,7 +26,7 @@ for arg in "$@"; do
     --test) RUN_TESTS=1 ;;
     --sanitize) SANITIZE=1 ;;
     --core-only) CORE_ONLY=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -114,10 +115,14 @@ if [ "$SANITIZE" -eq 1 ]; then
 fi
 
 if [ "$CORE_ONLY" -eq 1 ]; then
-  step "Core-only build in $BUILD_DIR-core (no OpenCV, curl, OpenEXR, FFmpeg, zlib, OpenSSL): core tests"
-  # Each library above the core is hidden from CMake, so any use of one by the core fails here.
+  step "Core-only build in $BUILD_DIR-core (no OpenCV, curl, OpenEXR, FFmpeg, zlib, OpenSSL; third_party/ deps): core tests"
+  # Each library above the core is hidden from CMake, so any use of one by the core fails here;
+  # so are the system's nlohmann-json, spdlog and GoogleTest, so the copies in third_party/ (what
+  # scripts/gpu_check.sh builds with on a bare GPU machine) are built and tested on every run.
   HIDDEN=()
-  for pkg in OpenCV CURL OpenEXR FFMPEG PkgConfig ZLIB OpenSSL; do HIDDEN+=("-DCMAKE_DISABLE_FIND_PACKAGE_$pkg=ON"); done
+  for pkg in OpenCV CURL OpenEXR FFMPEG PkgConfig ZLIB OpenSSL nlohmann_json spdlog GTest; do
+    HIDDEN+=("-DCMAKE_DISABLE_FIND_PACKAGE_$pkg=ON")
+  done
   configure "$BUILD_DIR-core" -DCORRIDORKEY_CORE_ONLY=ON "${HIDDEN[@]}"
   start=$(date +%s)
   cmake --build "$BUILD_DIR-core" -j "$JOBS"

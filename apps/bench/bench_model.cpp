@@ -1,17 +1,32 @@
-// Model forward on the CPU: median ms/frame over N frames after a warm-up, peak RSS, and achieved
-// GFLOP/s against the model's FLOP count, for v1.0 random weights.
-//   bench_model [--sizes 512,1024] [--precisions float32,bfloat16] [--frames 5] [--threads 2] [--device cpu|cuda]
+// The network (and, with --whole-frame, the whole frame: a decoded 1920x1080 plate in, the four
+// outputs downloaded) for v1.0 random weights: median ms/frame over N frames after a warm-up,
+// frames/s, achieved GFLOP/s against the model's FLOP count, and peak memory (the GPU allocator's
+// peak on CUDA, peak RSS on the CPU). Core only: no codec, no OpenCV.
+//   bench_model [--sizes 512,1024] [--precisions float32,bfloat16] [--frames 5] [--threads 2]
+//               [--device cpu|cuda|cuda:N] [--whole-frame] [--json FILE]
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
 #include <cstdio>
+#include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "bench_util.hpp"
 #include "corridorkey/checkpoint.hpp"
+#include "corridorkey/config.hpp"
+#include "corridorkey/device.hpp"
 #include "corridorkey/model.hpp"
+#include "corridorkey/pipeline.hpp"
+#if CORRIDORKEY_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#endif
 
 namespace ck = corridorkey;
+
+namespace {
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
@@ -20,12 +35,62 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+// Waits for the device, so that a frame's time includes all the work it queued.
+void sync(c10::Device device) {
+#if CORRIDORKEY_WITH_CUDA
+  if (device.is_cuda()) c10::cuda::device_synchronize();
+#else
+  (void)device;
+#endif
+}
+
+void reset_peak(c10::Device device) {
+#if CORRIDORKEY_WITH_CUDA
+  if (device.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(device.index());
+#else
+  (void)device;
+#endif
+}
+
+// Peak memory in MB since reset_peak(): the caching allocator's peak of allocated bytes on CUDA,
+// the process's peak RSS on the CPU.
+double peak_mb(c10::Device device) {
+#if CORRIDORKEY_WITH_CUDA
+  if (device.is_cuda()) {
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index());
+    return static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0);  // [0]: all pools
+  }
+#endif
+  (void)device;
+  return bench::peak_rss_mb();
+}
+
+// Median seconds of `frames` calls of `run` after one warm-up call.
+template <class F>
+double median_seconds(int frames, F&& run) {
+  run();
+  std::vector<double> t;
+  for (int f = 0; f < frames; ++f) t.push_back(bench::seconds(run));
+  return bench::median(t);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  std::string sizes = "512,1024", precisions = "float32,bfloat16";
+  std::string sizes = "512,1024", precisions = "float32,bfloat16", device_name = "cpu", json_path;
   int frames = 5, threads = 2;
-  std::string device = "cpu";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i], v = argv[i + 1];
+  bool whole_frame = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--whole-frame") {
+      whole_frame = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "bench_model: %s needs a value\n", a.c_str());
+      return 2;
+    }
+    const std::string v = argv[++i];
     if (a == "--sizes")
       sizes = v;
     else if (a == "--precisions")
@@ -35,32 +100,80 @@ int main(int argc, char** argv) {
     else if (a == "--threads")
       threads = std::stoi(v);
     else if (a == "--device")
-      device = v;
+      device_name = v;
+    else if (a == "--json")
+      json_path = v;
+    else {
+      std::fprintf(stderr, "bench_model: unknown option %s\n", a.c_str());
+      return 2;
+    }
+  }
+  c10::Device device(c10::kCPU);
+  try {
+    device = ck::pick_device(device_name);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_model: %s\n", e.what());
+    return 2;
   }
   at::set_num_threads(threads);
   ck::StateDict sd;
   const ck::ModelConfig config;
   for (auto& [name, t] : config.random_weights(2048, 0)) sd.tensors[name] = t;
-  std::printf("device %s, %d CPU threads\n", device.c_str(), threads);
-  std::printf("%6s %9s %6s %12s %12s %10s %10s\n", "size", "precision", "frames", "median ms", "GFLOP/frame", "GFLOP/s",
-              "RSS MB");
-  for (const auto& size : split(sizes)) {
+  // A decoded plate and hint as the whole-frame path gets them: 8-bit, on the host.
+  at::manual_seed(0);
+  const at::Tensor plate = at::randint(0, 256, {1080, 1920, 3}, at::kByte);
+  const at::Tensor hint = at::randint(0, 256, {1080, 1920}, at::kByte);
+  std::printf("device %s, %d CPU threads, medians of %d frames after a warm-up\n", device.str().c_str(), threads,
+              frames);
+  std::printf("%6s %9s %-11s %10s %9s %12s %10s %10s\n", "size", "precision", "what", "median ms", "frames/s",
+              "GFLOP/frame", "GFLOP/s", "peak MB");
+  nlohmann::json results = nlohmann::json::array();
+  const auto report = [&](int size, const std::string& precision, const char* what, double seconds, double gflop,
+                          double peak) {
+    std::printf("%6d %9s %-11s %10.1f %9.2f %12.1f %10.1f %10.0f\n", size, precision.c_str(), what, 1e3 * seconds,
+                1.0 / seconds, gflop, gflop / seconds, peak);
+    std::fflush(stdout);
+    results.push_back({{"img_size", size},
+                       {"precision", precision},
+                       {"what", what},
+                       {"median_ms", 1e3 * seconds},
+                       {"frames_per_s", 1.0 / seconds},
+                       {"gflop_per_frame", gflop},
+                       {"peak_mb", peak},
+                       {"frames", frames}});
+  };
+  for (const auto& size_text : split(sizes)) {
     for (const auto& p : split(precisions)) {
+      const int size = std::stoi(size_text);
       ck::ModelOptions mo;
-      mo.img_size = std::stoi(size);
+      mo.img_size = size;
       mo.precision = ck::parse_precision(p);
-      mo.device = c10::Device(device);
-      const ck::GreenFormer model = ck::GreenFormer::load(sd, config, mo);
-      const at::Tensor x = at::randn({1, 4, mo.img_size, mo.img_size});
-      // .item() waits for the device, so GPU times include the whole forward pass.
-      const auto run = [&] { (void)model.forward(x).alpha.sum().item<float>(); };
-      run();  // warm-up
-      std::vector<double> t;
-      for (int f = 0; f < frames; ++f) t.push_back(bench::seconds(run));
-      const double gflop = model.flops_per_frame() / 1e9;
-      std::printf("%6s %9s %6d %12.0f %12.1f %10.1f %10.0f\n", size.c_str(), p.c_str(), frames, 1e3 * bench::median(t),
-                  gflop, gflop / bench::median(t), bench::peak_rss_mb());
-      std::fflush(stdout);
+      mo.device = device;
+      ck::Engine engine(ck::GreenFormer::load(sd, config, mo));
+      const double gflop = engine.model().flops_per_frame() / 1e9;
+      const at::Tensor x = at::randn({1, 4, size, size}).to(device);
+      reset_peak(device);
+      const double model_s = median_seconds(frames, [&] {
+        (void)engine.model().forward(x);
+        sync(device);
+      });
+      report(size, p, "model", model_s, gflop, peak_mb(device));
+      if (whole_frame) {
+        reset_peak(device);
+        const double frame_s = median_seconds(frames, [&] {
+          const ck::FrameResult r = engine.process_frame(plate, hint, {}).to(c10::Device(c10::kCPU));
+          sync(device);
+        });
+        report(size, p, "whole-frame", frame_s, gflop, peak_mb(device));
+      }
+    }
+  }
+  if (!json_path.empty()) {
+    std::ofstream out(json_path);
+    out << nlohmann::json{{"device", device.str()}, {"threads", threads}, {"results", results}}.dump(2) << "\n";
+    if (!out) {
+      std::fprintf(stderr, "bench_model: cannot write %s\n", json_path.c_str());
+      return 1;
     }
   }
   return 0;

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 #include "corridorkey/checkpoint.hpp"
@@ -148,6 +149,29 @@ TEST(GpuPipeline, AnotherThreadOnAnotherStreamGetsTheSameFrame) {
   EXPECT_LE(max_abs_diff(reference.processed, r.processed), 1e-5);
   EXPECT_LE(max_abs_diff(reference.comp, r.comp), 1e-5);
 #endif
+}
+
+TEST(GpuPipeline, Float16AndBfloat16StayNearFloat32) {
+  REQUIRE_GPU();
+  // The network's outputs are sigmoids in 0-1. float16 keeps 11 significant bits (a rounding of
+  // about 2.4e-4 per operation), bfloat16 8 (about 2e-3); through the encoder's blocks and norms
+  // they add up to well under 1e-2 and 2e-2: a few 8-bit code values for bfloat16, the bound the
+  // CPU's bfloat16 test uses too.
+  const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
+  const at::Tensor plate = frames().at("plate_srgb_u8"), hint = frames().at("hint_u8");
+  std::map<at::ScalarType, ck::ModelOutput> out;
+  for (const at::ScalarType precision : {at::kFloat, at::kHalf, at::kBFloat16}) {
+    ck::ModelOptions options{.img_size = 128, .precision = precision};
+    options.device = kGpu;
+    ck::Engine engine(ck::GreenFormer::load(sd, ck::ModelConfig::resolve(sd), options));
+    const ck::ModelOutput o = engine.infer({plate}, {hint}, {});
+    out[precision] = {o.alpha.cpu(), o.fg.cpu(), {}};
+  }
+  EXPECT_LE(max_abs_diff(out[at::kHalf].alpha, out[at::kFloat].alpha), 1e-2);
+  EXPECT_LE(max_abs_diff(out[at::kHalf].fg, out[at::kFloat].fg), 1e-2);
+  EXPECT_LE(max_abs_diff(out[at::kBFloat16].alpha, out[at::kFloat].alpha), 2e-2);
+  EXPECT_LE(max_abs_diff(out[at::kBFloat16].fg, out[at::kFloat].fg), 2e-2);
+  EXPECT_GT(max_abs_diff(out[at::kBFloat16].fg, out[at::kFloat].fg), 0.0) << "bfloat16 really ran";
 }
 
 }  // namespace

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# The GPU check: one command for a Linux machine with an NVIDIA GPU, its driver, the CUDA toolkit
+# (nvcc), a python3 with PyTorch (a CUDA build, 2.11 or later), CMake >= 3.25 and Ninja, and nothing
+# else (no network). It builds the core against that Python's LibTorch in a temporary folder (the
+# header-only dependencies and GoogleTest the machine lacks come from third_party/), then:
+#   - runs the core's tests: the CUDA kernels against their CPU twins, the network and the whole
+#     frame on the GPU against the reference fixtures (float32, TF32 off), float16 and bfloat16
+#     against float32, and the CPU parity tests;
+#   - runs compute-sanitizer's memcheck on the kernel tests, when it is installed;
+#   - benchmarks the model alone and the whole frame (a decoded 1920x1080 plate to the four
+#     outputs downloaded) at img_size 512, 1024 and 2048 in float16, bfloat16 and float32: median
+#     ms/frame over 10 frames after a warm-up, frames/s, and the GPU allocator's peak memory;
+#   - writes report.md and report.json (GPU, driver, CUDA, torch, every result and figure) to DIR.
+#
+#   bash scripts/gpu_check.sh [--out DIR] [--fixtures DIR] [--quick] [--build-only]
+#
+#   --out DIR        where the reports go (default ./gpu-check)
+#   --fixtures DIR   the reference fixtures (default ../shared/fixtures beside the checkout)
+#   --quick          benchmark 512 and 2048 in float16 only
+#   --build-only     no GPU needed: build, run the tests (GPU tests skip) and a tiny CPU benchmark,
+#                    write the reports; for checking the kit itself on a machine without a GPU
+#
+# Environment: PYTHON (default python3), CUDACXX or nvcc on PATH (else /usr/local/cuda/bin/nvcc),
+# GPU_CHECK_CMAKE_ARGS (extra configure arguments), GPU_CHECK_JOBS (default: all cores).
+# Exit codes: 0 everything passed; 1 a step or test failed (the reports say which); 2 usage or a
+# missing tool; 3 no CUDA device visible (nothing was built).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$PWD/gpu-check"
+FIXTURES="$ROOT/../shared/fixtures"
+QUICK=0
+BUILD_ONLY=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) OUT="${2:?--out needs a folder}"; shift 2 ;;
+    --fixtures) FIXTURES="${2:?--fixtures needs a folder}"; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    --build-only) BUILD_ONLY=1; shift ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    *) echo "gpu_check: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+START=$(date +%s)
+say() { printf '\n==> [%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+fail() { echo "gpu_check: $1" >&2; exit "${2:-2}"; }  # fail <message> [exit code]
+
+# 1. The device, before anything is built.
+PY="${PYTHON:-python3}"
+command -v "$PY" >/dev/null 2>&1 || fail "no '$PY' on PATH: the check needs a python3 with PyTorch (set PYTHON)"
+TORCH_INFO="$("$PY" -c 'import json, torch
+print(json.dumps({"torch": torch.__version__, "cuda": torch.version.cuda or "", "devices": torch.cuda.device_count(),
+                  "cmake_prefix": torch.utils.cmake_prefix_path}))' 2>/dev/null)" ||
+  fail "'$PY' cannot import torch: install PyTorch (a CUDA build, 2.11 or later) or set PYTHON"
+field() { "$PY" -c "import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$TORCH_INFO" "$1"; }
+DEVICES="$(field devices)"
+if [ "$BUILD_ONLY" -eq 0 ] && [ "$DEVICES" -eq 0 ]; then
+  SMI="$(nvidia-smi -L 2>/dev/null | head -n 1)"
+  fail "no CUDA device visible (torch $(field torch), CUDA '$(field cuda)'; nvidia-smi: ${SMI:-not found or no GPU}); nothing was built. Run it on a machine with an NVIDIA GPU and its driver, or use --build-only." 3
+fi
+[ -d "$FIXTURES/expected" ] || fail "reference fixtures not found at $FIXTURES (use --fixtures DIR)"
+FIXTURES="$(cd "$FIXTURES" && pwd)"
+
+# 2. The tools.
+NVCC="${CUDACXX:-$(command -v nvcc || true)}"
+[ -n "$NVCC" ] || [ ! -x /usr/local/cuda/bin/nvcc ] || NVCC=/usr/local/cuda/bin/nvcc
+[ -n "$NVCC" ] || fail "no nvcc: install the CUDA toolkit (or set CUDACXX)"
+command -v cmake >/dev/null || fail "no cmake on PATH (3.25 or later)"
+command -v ninja >/dev/null || fail "no ninja on PATH"
+mkdir -p "$OUT" || fail "cannot create $OUT"
+OUT="$(cd "$OUT" && pwd)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/corridorkey-gpu-check.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+BUILD="$WORK/build"
+LOGS="$OUT/logs"
+mkdir -p "$LOGS"
+JOBS="${GPU_CHECK_JOBS:-$(nproc)}"
+STATUS="$WORK/steps.tsv"  # step <tab> ok|failed|skipped <tab> seconds <tab> note
+: >"$STATUS"
+step() {  # step <name> <log> <command...>: runs it, records the outcome, never exits
+  local name="$1" log="$2"; shift 2
+  local t0 rc
+  t0=$(date +%s)
+  say "$name"
+  "$@" >"$log" 2>&1
+  rc=$?
+  tail -n 5 "$log"
+  printf '%s\t%s\t%s\t%s\n' "$name" "$([ $rc -eq 0 ] && echo ok || echo failed)" "$(($(date +%s) - t0))" \
+    "$(basename "$log")" >>"$STATUS"
+  return $rc
+}
+
+# 3. Configure and build the core, its tests and bench_model.
+ARCH_ARGS=()
+if [ "$DEVICES" -gt 0 ]; then  # only the architecture of this GPU: a faster build
+  CC_ARCH="$("$PY" -c 'import torch; m, n = torch.cuda.get_device_capability(0); print(f"{m}.{n}")')"
+  ARCH_ARGS=(-DCMAKE_CUDA_ARCHITECTURES="${CC_ARCH/./}" -DTORCH_CUDA_ARCH_LIST="$CC_ARCH")
+fi
+# shellcheck disable=SC2086
+if ! step "Configure (core only, LibTorch of $PY: torch $(field torch))" "$LOGS/configure.log" \
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCORRIDORKEY_CORE_ONLY=ON \
+  -DCORRIDORKEY_CUDA=ON -DCMAKE_CUDA_COMPILER="$NVCC" -DCMAKE_PREFIX_PATH="$(field cmake_prefix)" \
+  -DCORRIDORKEY_TEST_PYTHON="$(command -v "$PY")" "${ARCH_ARGS[@]}" ${GPU_CHECK_CMAKE_ARGS:-} ||
+  ! step "Build ($JOBS jobs)" "$LOGS/build.log" cmake --build "$BUILD" -j "$JOBS"; then
+  BUILD_FAILED=1
+else
+  BUILD_FAILED=0
+fi
+
+if [ "$BUILD_FAILED" -eq 0 ]; then
+  # 4. Tests: every core test; the GPU ones run here (they skip, saying why, without a GPU).
+  export CORRIDORKEY_FIXTURES="$FIXTURES"
+  step "Tests (ctest: core, parity, GPU kernels and pipeline)" "$LOGS/ctest.log" \
+    ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout 600 --output-junit "$OUT/logs/ctest.xml"
+
+  # 5. compute-sanitizer memcheck on the kernel tests.
+  SANITIZER="$(command -v compute-sanitizer || true)"
+  [ -n "$SANITIZER" ] || [ ! -x /usr/local/cuda/bin/compute-sanitizer ] || SANITIZER=/usr/local/cuda/bin/compute-sanitizer
+  if [ "$BUILD_ONLY" -eq 0 ] && [ -n "$SANITIZER" ]; then
+    # At most 5 minutes: memcheck slows kernels down many times, and the check has a time budget.
+    step "compute-sanitizer memcheck on the kernel tests" "$LOGS/memcheck.log" \
+      timeout 300 "$SANITIZER" --tool memcheck --error-exitcode 1 --leak-check full "$BUILD/bin/test_kernels_gpu"
+  else
+    printf '%s\t%s\t0\t%s\n' "compute-sanitizer memcheck on the kernel tests" skipped \
+      "$([ "$BUILD_ONLY" -eq 1 ] && echo '--build-only' || echo 'compute-sanitizer not installed')" >>"$STATUS"
+  fi
+
+  # 6. Benchmarks.
+  # shellcheck disable=SC2054  # the commas separate bench_model's values, not array elements
+  if [ "$BUILD_ONLY" -eq 1 ]; then
+    BENCH=(--device cpu --sizes 64 --precisions float32 --frames 1)
+  elif [ "$QUICK" -eq 1 ]; then
+    BENCH=(--device cuda --sizes 512,2048 --precisions float16 --frames 10)
+  else
+    BENCH=(--device cuda --sizes 512,1024,2048 --precisions float16,bfloat16,float32 --frames 10)
+  fi
+  step "Benchmarks (bench_model ${BENCH[*]} --whole-frame)" "$LOGS/bench.log" \
+    "$BUILD/bin/bench_model" "${BENCH[@]}" --whole-frame --threads "$JOBS" --json "$OUT/bench.json"
+fi
+
+# 7. The reports.
+say "Reports in $OUT"
+"$PY" - "$OUT" "$STATUS" "$TORCH_INFO" "$NVCC" "$ROOT" "$(( $(date +%s) - START ))" "$QUICK" "$BUILD_ONLY" <<'PYEOF'
+import json, os, subprocess, sys, datetime, xml.etree.ElementTree as ET
+out, status_path, torch_info, nvcc, root, seconds, quick, build_only = sys.argv[1:9]
+torch_info = json.loads(torch_info)
+
+def run(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip()
+    except Exception as e:  # a missing tool is reported, not fatal
+        return f"unavailable ({e.__class__.__name__})"
+
+gpus = run("nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader")
+steps = [dict(zip(("step", "result", "seconds", "log"), line.rstrip("\n").split("\t")))
+         for line in open(status_path) if line.strip()]
+tests = {"total": 0, "passed": 0, "failed": 0, "skipped": 0, "failures": [], "skipped_reasons": {}}
+junit = os.path.join(out, "logs", "ctest.xml")
+if os.path.exists(junit):
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        tests["total"] += 1
+        name = case.get("name")
+        if case.find("failure") is not None or case.get("status") == "fail":
+            tests["failed"] += 1
+            tests["failures"].append(name)
+        elif case.find("skipped") is not None or case.get("status") in ("notrun", "disabled"):
+            tests["skipped"] += 1
+            tests["skipped_reasons"][name] = (case.find("skipped").get("message", "")
+                                              if case.find("skipped") is not None else "")
+        else:
+            tests["passed"] += 1
+bench = None
+bench_path = os.path.join(out, "bench.json")
+if os.path.exists(bench_path):
+    bench = json.load(open(bench_path))
+report = {
+    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "commit": run("git", "-C", root, "rev-parse", "--short", "HEAD"),
+    "gpu": gpus, "torch": torch_info["torch"], "torch_cuda": torch_info["cuda"],
+    "cuda_devices": torch_info["devices"],
+    "nvcc": run(nvcc, "--version").splitlines()[-1] if nvcc else "",
+    "cpu_cores": os.cpu_count(), "mode": "build-only" if build_only == "1" else ("quick" if quick == "1" else "full"),
+    "seconds": int(seconds), "steps": steps, "tests": tests, "benchmarks": bench,
+}
+report["passed"] = all(s["result"] != "failed" for s in steps) and tests["failed"] == 0 and bool(steps)
+json.dump(report, open(os.path.join(out, "report.json"), "w"), indent=2)
+
+md = [f"# CorridorKey GPU check ({report['mode']})", "",
+      f"- date: {report['date']}, commit {report['commit']}, {report['seconds']} s in all",
+      f"- GPU: {gpus or 'none'}", f"- torch {report['torch']} (CUDA {report['torch_cuda']}), {report['nvcc']}",
+      f"- CPU cores: {report['cpu_cores']}", f"- verdict: **{'passed' if report['passed'] else 'FAILED'}**", "",
+      "## Steps", "", "| step | result | s | log |", "| --- | --- | --- | --- |"]
+md += [f"| {s['step']} | {s['result']} | {s['seconds']} | {s['log']} |" for s in steps]
+md += ["", "## Tests", "",
+       f"{tests['passed']} passed, {tests['failed']} failed, {tests['skipped']} skipped of {tests['total']}."]
+md += [f"- failed: {name}" for name in tests["failures"]]
+if bench:
+    md += ["", f"## Benchmarks ({bench['device']}, v1.0 random weights, medians of "
+               f"{bench['results'][0]['frames'] if bench['results'] else 0} frames after a warm-up)", "",
+           "| img_size | precision | what | ms/frame | frames/s | GFLOP/s | peak MB |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    md += [f"| {r['img_size']} | {r['precision']} | {r['what']} | {r['median_ms']:.1f} | {r['frames_per_s']:.2f} "
+           f"| {r['gflop_per_frame'] / r['median_ms'] * 1e3:.0f} | {r['peak_mb']:.0f} |" for r in bench["results"]]
+    md += ["", "model: the network alone on a random input already on the device. whole-frame: a decoded",
+           "1920x1080 8-bit plate and hint on the host in, the four outputs downloaded as float32. Peak MB:",
+           "the caching allocator's peak of allocated bytes on CUDA, the process's peak RSS on the CPU."]
+open(os.path.join(out, "report.md"), "w").write("\n".join(md) + "\n")
+print("\n".join(md))
+sys.exit(0 if report["passed"] else 1)
+PYEOF
