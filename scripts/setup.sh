@@ -11,7 +11,8 @@
 #
 # Environment: CORRIDORKEY_DEPS (default ~/.cache/corridorkey) holds the Python venv with the pinned
 # torch wheel (LibTorch); CORRIDORKEY_CUDA=AUTO|ON|OFF; CORRIDORKEY_BUILD_DIR (default build);
-# CORRIDORKEY_JOBS (default: number of cores).
+# CORRIDORKEY_JOBS (default: number of cores); CORRIDORKEY_PIP_NVCC=1 installs nvcc from PyPI even
+# where a toolkit or no GPU is found (what a GPU machine without a toolkit gets by itself).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +27,7 @@ for arg in "$@"; do
     --test) RUN_TESTS=1 ;;
     --sanitize) SANITIZE=1 ;;
     --core-only) CORE_ONLY=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -73,10 +74,32 @@ step "Configure ($BUILD_DIR, Release)"
 CUDA_MODE="${CORRIDORKEY_CUDA:-AUTO}"
 NVCC=""
 if command -v nvcc >/dev/null 2>&1; then NVCC="$(command -v nvcc)"; elif [ -x /usr/local/cuda/bin/nvcc ]; then NVCC=/usr/local/cuda/bin/nvcc; fi
+# A machine with an NVIDIA GPU but no CUDA toolkit: nvcc from PyPI, of the CUDA major.minor the
+# torch wheel was built with (it lands beside the wheel's CUDA runtime in site-packages/nvidia/cuXX,
+# a complete toolkit layout). CORRIDORKEY_PIP_NVCC=1 does this on any machine; a machine without a
+# GPU otherwise builds as before.
+gpu_visible() { command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L 2>/dev/null | grep -q '^GPU '; }
+if [ "$CUDA_MODE" != "OFF" ] && { [ "${CORRIDORKEY_PIP_NVCC:-0}" = 1 ] || { [ -z "$NVCC" ] && gpu_visible; }; }; then
+  TORCH_CUDA="$("$DEPS/venv/bin/python" -c 'import torch; print(torch.version.cuda or "")')"
+  if [ -z "$TORCH_CUDA" ]; then
+    echo "CUDA: a GPU is visible but the torch wheel is CPU-only: no nvcc installed, building CPU-only"
+  else
+    echo "CUDA: installing nvcc $TORCH_CUDA from PyPI into $DEPS/venv (a GPU and no toolkit, or CORRIDORKEY_PIP_NVCC=1)"
+    "$DEPS/venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -q \
+      "nvidia-cuda-nvcc==$TORCH_CUDA.*" "nvidia-nvvm==$TORCH_CUDA.*" "nvidia-cuda-crt==$TORCH_CUDA.*"
+    NVCC="$("$DEPS/venv/bin/python" -c 'import glob, os, site
+found = [p for d in site.getsitepackages() for p in glob.glob(os.path.join(d, "nvidia", "cu*", "bin", "nvcc"))]
+print(found[0] if found else "")')"
+    [ -x "$NVCC" ] || { echo "CUDA: nvcc $TORCH_CUDA from PyPI did not install an nvcc" >&2; exit 1; }
+    # Both CMake's CUDAToolkit and LibTorch's own CUDA lookup take the wheel's toolkit.
+    PIP_CUDA_ROOT="${NVCC%/bin/nvcc}"
+  fi
+fi
 CUDA_ARGS=(-DCORRIDORKEY_CUDA="$CUDA_MODE")
 if [ -n "$NVCC" ]; then
   CUDA_ARGS+=(-DCMAKE_CUDA_COMPILER="$NVCC")
   [ "$CUDA_MODE" = "AUTO" ] && CUDA_ARGS=(-DCORRIDORKEY_CUDA=ON -DCMAKE_CUDA_COMPILER="$NVCC")
+  [ -z "${PIP_CUDA_ROOT:-}" ] || CUDA_ARGS+=(-DCUDAToolkit_ROOT="$PIP_CUDA_ROOT" -DCUDA_TOOLKIT_ROOT_DIR="$PIP_CUDA_ROOT")
   echo "CUDA: nvcc at $NVCC -> building the CUDA kernels (CORRIDORKEY_CUDA=${CUDA_ARGS[0]#*=})"
 else
   echo "CUDA: no nvcc found -> CORRIDORKEY_CUDA=$CUDA_MODE (CPU-only unless ON, which will fail)"
