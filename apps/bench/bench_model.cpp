@@ -16,12 +16,10 @@
 #include "bench_util.hpp"
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/config.hpp"
-#include "corridorkey/device.hpp"
 #include "corridorkey/model.hpp"
 #include "corridorkey/pipeline.hpp"
 #if CORRIDORKEY_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
-#include <c10/cuda/CUDAFunctions.h>
 #endif
 
 namespace ck = corridorkey;
@@ -33,15 +31,6 @@ std::vector<std::string> split(const std::string& s) {
   std::stringstream in(s);
   for (std::string x; std::getline(in, x, ',');) out.push_back(x);
   return out;
-}
-
-// Waits for the device, so that a frame's time includes all the work it queued.
-void sync(c10::Device device) {
-#if CORRIDORKEY_WITH_CUDA
-  if (device.is_cuda()) c10::cuda::device_synchronize();
-#else
-  (void)device;
-#endif
 }
 
 void reset_peak(c10::Device device) {
@@ -108,13 +97,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  c10::Device device(c10::kCPU);
-  try {
-    device = ck::pick_device(device_name);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_model: %s\n", e.what());
-    return 2;
-  }
+  const std::optional<c10::Device> picked = bench::device_named(device_name, "bench_model");
+  if (!picked) return 2;
+  const c10::Device device = *picked;
   at::set_num_threads(threads);
   ck::StateDict sd;
   const ck::ModelConfig config;
@@ -155,14 +140,14 @@ int main(int argc, char** argv) {
       reset_peak(device);
       const double model_s = median_seconds(frames, [&] {
         (void)engine.model().forward(x);
-        sync(device);
+        bench::sync(device);
       });
       report(size, p, "model", model_s, gflop, peak_mb(device));
       if (whole_frame) {
         reset_peak(device);
         const double frame_s = median_seconds(frames, [&] {
           const ck::FrameResult r = engine.process_frame(plate, hint, {}).to(c10::Device(c10::kCPU));
-          sync(device);
+          bench::sync(device);
         });
         report(size, p, "whole-frame", frame_s, gflop, peak_mb(device));
       }

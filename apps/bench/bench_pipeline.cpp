@@ -20,7 +20,6 @@
 #include "bench_util.hpp"
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/config.hpp"
-#include "corridorkey/device.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/io/tensor_mat.hpp"
 #include "corridorkey/pipeline.hpp"
@@ -31,7 +30,6 @@ namespace ck = corridorkey;
 namespace fs = std::filesystem;
 
 #if CORRIDORKEY_WITH_CUDA
-#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAStream.h>
 
 #include "corridorkey_kernels/despeckle.hpp"
@@ -54,7 +52,7 @@ void despeckle_gpu_times(c10::Device device, int runs) {
       const double s = bench::seconds([&] {
         ck::kernels::cuda::despeckle(alpha.data_ptr<float>(), out.data_ptr<float>(), w, h, 400, scratch.data_ptr(),
                                      stream);
-        c10::cuda::device_synchronize();
+        bench::sync(device);
       });
       if (i > 0) t.push_back(s);  // the first is the warm-up
     }
@@ -87,19 +85,9 @@ int main(int argc, char** argv) {
     else if (a == "--precision")
       precision = argv[++i];
   }
-  c10::Device device(c10::kCPU);
-  try {
-    device = ck::pick_device(device_name);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_pipeline: %s\n", e.what());
-    return 2;
-  }
-  // Waits for the GPU, so that a stage's time includes the kernels it queued.
-  const auto sync = [&] {
-#if CORRIDORKEY_WITH_CUDA
-    if (device.is_cuda()) c10::cuda::device_synchronize();
-#endif
-  };
+  const std::optional<c10::Device> picked = bench::device_named(device_name, "bench_pipeline");
+  if (!picked) return 2;
+  const c10::Device device = *picked;
   at::set_num_threads(threads);
   const fs::path dir = fs::temp_directory_path() / "corridorkey-bench-pipeline";
   fs::remove_all(dir);
@@ -138,12 +126,12 @@ int main(int argc, char** argv) {
     at::Tensor input;
     const double t_pre = bench::seconds([&] {
       input = engine.preprocess({p}, {h}, false);
-      sync();
+      bench::sync(device);
     });
     ck::ModelOutput out;
     const double t_model = bench::seconds([&] {
       out = engine.model().forward(input);
-      sync();
+      bench::sync(device);
     });
     ck::FrameResult r;
     const double t_post = bench::seconds([&] {
