@@ -12,21 +12,12 @@
 #include "test_support.hpp"
 
 namespace ck = corridorkey;
+using ck::test::decoded_frames;
 using ck::test::fixtures;
 using ck::test::max_abs_diff;
+using ck::test::tiny_engine;
 
 namespace {
-
-// plate_srgb_u8 / plate_linear_f32 [200,300,3], hint_u8 [200,300], hint_u16 [200,300] (int32).
-const std::map<std::string, at::Tensor>& decoded() {
-  static const auto frames = ck::SafetensorsFile::open(fixtures() / "frame" / "decoded.safetensors").tensors();
-  return frames;
-}
-
-ck::Engine tiny_engine(int img_size) {
-  const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
-  return ck::Engine(ck::GreenFormer::load(sd, ck::ModelConfig::resolve(sd), {.img_size = img_size}));
-}
 
 struct Case {
   std::string expected;
@@ -43,7 +34,7 @@ class PipelineParity : public ::testing::TestWithParam<Case> {};
 TEST_P(PipelineParity, MatchesReferenceWithin1e4) {
   const Case& c = GetParam();
   ck::Engine engine = tiny_engine(c.img_size);
-  const at::Tensor plate = decoded().at(c.plate), hint = decoded().at("hint_u8");
+  const at::Tensor plate = decoded_frames().at(c.plate), hint = decoded_frames().at("hint_u8");
   const auto want = ck::SafetensorsFile::open(fixtures() / "expected" / c.expected).tensors();
 
   EXPECT_LE(max_abs_diff(engine.preprocess({plate}, {hint}, c.linear)[0], want.at("model_input")), 1e-4);
@@ -72,7 +63,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Pipeline, PlainBuffersGiveTheSameResultsAsTensors) {
   // What an OpenFX host hands over: float RGBA, rows bottom-up (negative stride) with padding.
   ck::Engine engine = tiny_engine(128);
-  const at::Tensor plate = decoded().at("plate_srgb_u8"), hint = decoded().at("hint_u8");
+  const at::Tensor plate = decoded_frames().at("plate_srgb_u8"), hint = decoded_frames().at("hint_u8");
   const int h = 200, w = 300, row = w * 4 + 8;  // floats per row, 8 of them padding
   std::vector<float> rgba(static_cast<std::size_t>(row) * h, -7.0f);
   const auto* px = plate.data_ptr<std::uint8_t>();
@@ -102,14 +93,14 @@ TEST(Pipeline, PlainBuffersGiveTheSameResultsAsTensors) {
 
 TEST(Pipeline, SixteenBitHintAgreesWithEightBitHint) {
   ck::Engine engine = tiny_engine(128);
-  const at::Tensor plate = decoded().at("plate_srgb_u8");
-  const at::Tensor h16 = decoded().at("hint_u16").to(at::kInt);
+  const at::Tensor plate = decoded_frames().at("plate_srgb_u8");
+  const at::Tensor h16 = decoded_frames().at("hint_u16").to(at::kInt);
   std::vector<std::uint16_t> values(static_cast<std::size_t>(h16.numel()));
   for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::uint16_t>(h16.data_ptr<int>()[i]);
   const at::Tensor hint16 =
       ck::to_tensor({.data = values.data(), .width = 300, .height = 200, .channels = 1, .type = ck::PixelType::UInt16});
   EXPECT_EQ(hint16.scalar_type(), at::kUInt16);
-  const at::Tensor a = engine.preprocess({plate}, {decoded().at("hint_u8")}, false);
+  const at::Tensor a = engine.preprocess({plate}, {decoded_frames().at("hint_u8")}, false);
   const at::Tensor b = engine.preprocess({plate}, {hint16}, false);
   EXPECT_LE(max_abs_diff(a[0][3], b[0][3]), 1.0 / 255.0) << "the hint channel";
   EXPECT_TRUE(ck::test::bit_identical(a.narrow(1, 0, 3), b.narrow(1, 0, 3))) << "the RGB channels";
@@ -117,8 +108,9 @@ TEST(Pipeline, SixteenBitHintAgreesWithEightBitHint) {
 
 TEST(Pipeline, HintOfAnotherSizeIsResizedToThePlate) {
   ck::Engine engine = tiny_engine(128);
-  const at::Tensor plate = decoded().at("plate_srgb_u8");
-  const at::Tensor small = decoded().at("hint_u8").unsqueeze(2).slice(0, 0, 200, 2).slice(1, 0, 300, 2);  // 100x150
+  const at::Tensor plate = decoded_frames().at("plate_srgb_u8");
+  const at::Tensor small =
+      decoded_frames().at("hint_u8").unsqueeze(2).slice(0, 0, 200, 2).slice(1, 0, 300, 2);  // 100x150
   const ck::FrameResult r = engine.process_frame(plate, small, {});
   EXPECT_EQ(r.alpha.sizes(), (std::vector<std::int64_t>{200, 300, 1}));
   EXPECT_EQ(r.processed.sizes(), (std::vector<std::int64_t>{200, 300, 4}));
@@ -127,7 +119,7 @@ TEST(Pipeline, HintOfAnotherSizeIsResizedToThePlate) {
 
 TEST(Pipeline, BadFramesAreFrameErrorsThatSayWhatIsWrong) {
   ck::Engine engine = tiny_engine(128);
-  const at::Tensor plate = decoded().at("plate_srgb_u8"), hint = decoded().at("hint_u8");
+  const at::Tensor plate = decoded_frames().at("plate_srgb_u8"), hint = decoded_frames().at("hint_u8");
   const auto fails = [&](const at::Tensor& p, const at::Tensor& h) {
     return ck::test::error_of([&] { engine.process_frame(p, h, {}); });
   };

@@ -13,7 +13,6 @@
 
 #include "corridorkey_kernels/color.hpp"
 #include "corridorkey_kernels/despeckle.hpp"
-#include "corridorkey_kernels/device.hpp"
 #include "corridorkey_kernels/resize.hpp"
 #include "test_support.hpp"
 #ifdef CORRIDORKEY_KERNELS_CUDA
@@ -24,12 +23,6 @@ namespace kn = corridorkey::kernels;
 using corridorkey::test::random_floats;
 
 namespace {
-
-#define REQUIRE_GPU()                                                                                     \
-  do {                                                                                                    \
-    if (!kn::built_with_cuda()) GTEST_SKIP() << "this build has no CUDA kernels (CORRIDORKEY_CUDA=OFF)";  \
-    if (kn::cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device visible: GPU kernel tests skipped"; \
-  } while (0)
 
 #ifdef CORRIDORKEY_KERNELS_CUDA
 struct DeviceBuffer {
@@ -74,7 +67,7 @@ double max_diff(const std::vector<float>& a, const std::vector<float>& b) {
 #endif
 
 TEST(GpuKernels, NormalizePackMatchesCpuTwin) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   const std::size_t pixels = 257 * 131;
   for (bool linear : {false, true}) {
@@ -90,7 +83,7 @@ TEST(GpuKernels, NormalizePackMatchesCpuTwin) {
 }
 
 TEST(GpuKernels, PostprocessMatchesCpuTwin) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   const int w = 301, h = 203;
   const std::size_t pixels = static_cast<std::size_t>(w) * h;
@@ -110,7 +103,7 @@ TEST(GpuKernels, PostprocessMatchesCpuTwin) {
 }
 
 TEST(GpuKernels, AntialiasedBilinearMatchesCpuTwin) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   for (const auto& [ih, iw, oh, ow] :
        std::vector<std::array<int, 4>>{{1080, 1920, 512, 512}, {37, 53, 64, 80}, {31, 29, 31, 29}}) {
@@ -126,7 +119,7 @@ TEST(GpuKernels, AntialiasedBilinearMatchesCpuTwin) {
 }
 
 TEST(GpuKernels, Lanczos4MatchesCpuTwin) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   for (const auto& [ih, iw, oh, ow] :
        std::vector<std::array<int, 4>>{{512, 512, 1080, 1920}, {40, 30, 17, 90}, {64, 64, 64, 64}}) {
@@ -144,7 +137,7 @@ TEST(GpuKernels, Lanczos4MatchesCpuTwin) {
 }
 
 TEST(GpuKernels, UnpackMatchesCpuTwin) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   // 8-bit, 16-bit and float plates (3 channels) and hints (1 channel), a single pixel and a row.
   for (const auto& [w, h] : std::vector<std::pair<int, int>>{{97, 61}, {1, 1}, {33, 1}}) {
@@ -174,7 +167,7 @@ TEST(GpuKernels, UnpackMatchesCpuTwin) {
 }
 
 TEST(GpuKernels, DespeckleIsBitExactWithCpuTwin) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   const int w = 1920, h = 1080;
   // Speckles of every size on noise: many components, some merging across long chains.
@@ -194,7 +187,7 @@ TEST(GpuKernels, DespeckleIsBitExactWithCpuTwin) {
 }
 
 TEST(GpuKernels, DespeckleOfOpaqueAndThinMattesIsBitExact) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   // An opaque matte is one component whose union-find trees are about width + height deep before
   // the flatten pass; thin mattes have one row or one column.
@@ -212,7 +205,7 @@ TEST(GpuKernels, DespeckleOfOpaqueAndThinMattesIsBitExact) {
 }
 
 TEST(GpuKernels, DespeckleRefusesMoreThan32BitPixelsBeforeTouchingMemory) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   EXPECT_THROW(kn::cuda::despeckle_scratch_bytes(65536, 32769), std::invalid_argument);
   EXPECT_THROW(kn::cuda::despeckle(nullptr, nullptr, 65536, 32769, 400, nullptr, nullptr), std::invalid_argument);
@@ -221,7 +214,7 @@ TEST(GpuKernels, DespeckleRefusesMoreThan32BitPixelsBeforeTouchingMemory) {
 }
 
 TEST(GpuKernels, EveryKernelOnANonDefaultStreamMatchesItsTwin) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   cudaStream_t stream = nullptr;
   ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
@@ -271,7 +264,7 @@ TEST(GpuKernels, EveryKernelOnANonDefaultStreamMatchesItsTwin) {
 }
 
 TEST(GpuKernels, ResizesOfSinglePixelsRowsAndColumnsMatchTwins) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   for (const auto& [ih, iw, oh, ow] : std::vector<std::array<int, 4>>{
            {1, 1, 1, 1}, {1, 1, 5, 7}, {1, 40, 1, 9}, {40, 1, 9, 1}, {1, 30, 4, 60}, {30, 1, 60, 4}, {7, 5, 1, 1}}) {

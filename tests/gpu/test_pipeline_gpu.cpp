@@ -19,23 +19,13 @@
 #endif
 
 namespace ck = corridorkey;
+using ck::test::decoded_frames;
 using ck::test::fixtures;
 using ck::test::max_abs_diff;
 
 namespace {
 
-#define REQUIRE_GPU()                                                                                      \
-  do {                                                                                                     \
-    if (!ck::built_with_cuda()) GTEST_SKIP() << "this build has no CUDA kernels (CORRIDORKEY_CUDA=OFF)";   \
-    if (ck::cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device visible: GPU pipeline test skipped"; \
-  } while (0)
-
 const c10::Device kGpu(c10::kCUDA, 0);
-
-const std::map<std::string, at::Tensor>& frames() {
-  static const auto f = ck::SafetensorsFile::open(fixtures() / "frame" / "decoded.safetensors").tensors();
-  return f;
-}
 
 std::map<std::string, at::Tensor> expected(bool linear) {
   return ck::SafetensorsFile::open(fixtures() / "expected" /
@@ -43,12 +33,7 @@ std::map<std::string, at::Tensor> expected(bool linear) {
       .tensors();
 }
 
-ck::Engine gpu_engine() {
-  const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
-  ck::ModelOptions options{.img_size = 128};
-  options.device = kGpu;
-  return ck::Engine(ck::GreenFormer::load(sd, ck::ModelConfig::resolve(sd), options));
-}
+ck::Engine gpu_engine() { return ck::test::tiny_engine(128, kGpu); }
 
 ck::InferenceSettings fixture_settings(bool linear) { return {.input_is_linear = linear, .despill_strength = 0.5}; }
 
@@ -59,7 +44,7 @@ double masked_diff(const at::Tensor& a, const at::Tensor& b, const at::Tensor& k
 }
 
 TEST(GpuPipeline, PostprocessOfTheReferenceNetworkOutputsMatchesTightly) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
   // The reference's own network outputs in, so the network's sum order plays no part: the GPU
   // resize, despeckle and colour maths must give the reference's frame within 1e-4.
   for (const bool linear : {false, true}) {
@@ -76,11 +61,11 @@ TEST(GpuPipeline, PostprocessOfTheReferenceNetworkOutputsMatchesTightly) {
 }
 
 TEST(GpuPipeline, WholeFrameMatchesTheReferenceAwayFromTheDespeckleThreshold) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
   ck::Engine engine = gpu_engine();
   for (const bool linear : {false, true}) {
-    const at::Tensor plate = frames().at(linear ? "plate_linear_f32" : "plate_srgb_u8");
-    const at::Tensor hint = frames().at("hint_u8");
+    const at::Tensor plate = decoded_frames().at(linear ? "plate_linear_f32" : "plate_srgb_u8");
+    const at::Tensor hint = decoded_frames().at("hint_u8");
     const auto want = expected(linear);
     const at::Tensor input = engine.preprocess({plate}, {hint}, linear);
     EXPECT_TRUE(input.is_cuda());
@@ -106,10 +91,10 @@ TEST(GpuPipeline, WholeFrameMatchesTheReferenceAwayFromTheDespeckleThreshold) {
 }
 
 TEST(GpuPipeline, OutOfMemoryOnOneFrameFailsThatFrameOnly) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   ck::Engine engine = gpu_engine();
-  const at::Tensor plate = frames().at("plate_srgb_u8"), hint = frames().at("hint_u8");
+  const at::Tensor plate = decoded_frames().at("plate_srgb_u8"), hint = decoded_frames().at("hint_u8");
   const ck::FrameResult before = engine.process_frame(plate, hint, fixture_settings(false)).to(c10::Device(c10::kCPU));
   ck::detail::fail_gpu_allocations(1);
   const std::string error = ck::test::error_of([&] { engine.process_frame(plate, hint, fixture_settings(false)); });
@@ -123,12 +108,12 @@ TEST(GpuPipeline, OutOfMemoryOnOneFrameFailsThatFrameOnly) {
 }
 
 TEST(GpuPipeline, AnotherThreadOnAnotherStreamGetsTheSameFrame) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
 #ifdef CORRIDORKEY_KERNELS_CUDA
   // As clip_manager does it: the network on one thread, the post-processing on another, here each
   // on a non-default stream of its own, ordered by a DeviceFence.
   ck::Engine engine = gpu_engine();
-  const at::Tensor plate = frames().at("plate_srgb_u8"), hint = frames().at("hint_u8");
+  const at::Tensor plate = decoded_frames().at("plate_srgb_u8"), hint = decoded_frames().at("hint_u8");
   const ck::FrameResult reference =
       engine.process_frame(plate, hint, fixture_settings(false)).to(c10::Device(c10::kCPU));
   ck::ModelOutput out;
@@ -152,13 +137,13 @@ TEST(GpuPipeline, AnotherThreadOnAnotherStreamGetsTheSameFrame) {
 }
 
 TEST(GpuPipeline, Float16AndBfloat16StayNearFloat32) {
-  REQUIRE_GPU();
+  CK_REQUIRE_GPU();
   // The network's outputs are sigmoids in 0-1. float16 keeps 11 significant bits (a rounding of
   // about 2.4e-4 per operation), bfloat16 8 (about 2e-3); through the encoder's blocks and norms
   // they add up to well under 1e-2 and 2e-2: a few 8-bit code values for bfloat16, the bound the
   // CPU's bfloat16 test uses too.
   const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
-  const at::Tensor plate = frames().at("plate_srgb_u8"), hint = frames().at("hint_u8");
+  const at::Tensor plate = decoded_frames().at("plate_srgb_u8"), hint = decoded_frames().at("hint_u8");
   std::map<at::ScalarType, ck::ModelOutput> out;
   for (const at::ScalarType precision : {at::kFloat, at::kHalf, at::kBFloat16}) {
     ck::ModelOptions options{.img_size = 128, .precision = precision};

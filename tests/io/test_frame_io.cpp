@@ -16,10 +16,10 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 
-#include "corridorkey/errors.hpp"
-#include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/checkpoint.hpp"
+#include "corridorkey/errors.hpp"
 #include "corridorkey/io/clips.hpp"
+#include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/io/tensor_mat.hpp"
 #include "test_support.hpp"
 
@@ -240,7 +240,7 @@ TEST(NaturalSort, OrdersDigitRunsByValue) {
 
 TEST(FrameIo, DecodesTheFixtureFramesToTheCoresDecodedCopy) {
   // fixtures/frame/decoded.safetensors holds what decoding these files must give (RGB order).
-  const auto want = ck::SafetensorsFile::open(fixtures() / "frame" / "decoded.safetensors").tensors();
+  const auto& want = ck::test::decoded_frames();
   const at::Tensor srgb = ck::mat_tensor(ck::read_plate(fixtures() / "frame" / "input.png"));
   EXPECT_TRUE(ck::test::bit_identical(srgb, want.at("plate_srgb_u8")));
   const at::Tensor linear = ck::mat_tensor(ck::read_plate(fixtures() / "frame" / "input_linear.exr"));

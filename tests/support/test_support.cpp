@@ -12,6 +12,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include "corridorkey/checkpoint.hpp"
 #include "corridorkey/errors.hpp"
 
 namespace corridorkey::test {
@@ -45,6 +46,18 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+const std::map<std::string, at::Tensor>& decoded_frames() {
+  static const auto frames = SafetensorsFile::open(fixtures() / "frame" / "decoded.safetensors").tensors();
+  return frames;
+}
+
+Engine tiny_engine(int img_size, c10::Device device) {
+  const StateDict sd = load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
+  ModelOptions options{.img_size = img_size};
+  options.device = device;
+  return Engine(GreenFormer::load(sd, ModelConfig::resolve(sd), options));
 }
 
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {

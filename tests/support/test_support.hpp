@@ -5,11 +5,24 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include "corridorkey/device.hpp"
+#include "corridorkey/pipeline.hpp"
+
+/// Skips the current test, saying why, unless this build has the CUDA path and a CUDA device is
+/// visible.
+#define CK_REQUIRE_GPU()                                                                                          \
+  do {                                                                                                            \
+    if (!corridorkey::built_with_cuda()) GTEST_SKIP() << "this build has no CUDA kernels (CORRIDORKEY_CUDA=OFF)"; \
+    if (corridorkey::cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device visible: GPU test skipped";        \
+  } while (0)
 
 namespace corridorkey::test {
 
@@ -27,6 +40,14 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// fixtures/frame/decoded.safetensors, read once: the fixture frame already decoded, RGB order:
+/// plate_srgb_u8 and plate_linear_f32 [200,300,3], hint_u8 [200,300], hint_u16 [200,300] (int32).
+const std::map<std::string, at::Tensor>& decoded_frames();
+
+/// An Engine running the tiny fixture model (fixtures/tiny/CorridorKey.safetensors) at `img_size`
+/// on `device`, float32.
+Engine tiny_engine(int img_size, c10::Device device = c10::Device(c10::kCPU));
 
 /// max |a - b| in float64 (shapes must match).
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
