@@ -12,6 +12,7 @@
 
 #include "actions.hpp"
 #include "bounded_queue.hpp"
+#include "clip_screen.hpp"
 #include "corridorkey/device.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/hub/hub.hpp"
@@ -22,6 +23,8 @@
 #include "corridorkey/logging.hpp"
 #include "corridorkey/model.hpp"
 #include "corridorkey/pipeline.hpp"
+#include "engines.hpp"
+#include "frame_source.hpp"
 #include "reporter.hpp"
 
 extern char** environ;
@@ -61,14 +64,6 @@ struct Outputs {
   }
 };
 
-std::string stem_for(const ck::Clip& clip, int index) {
-  if (clip.input->kind == ck::ClipAsset::Kind::Sequence)
-    return clip.input->frames[static_cast<std::size_t>(index)].stem().string();
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%05d", index);
-  return buf;
-}
-
 std::vector<int> frames_to_process(const ck::Clip& clip, const Options& o) {
   const int n = clip.input->frame_count;
   int first = 0, last = n - 1;
@@ -86,42 +81,21 @@ std::vector<int> frames_to_process(const ck::Clip& clip, const Options& o) {
 
 // Reads the frames of one clip in order onto the queue (sequences by file, videos sequentially).
 void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQueue<FrameJob>& queue) {
-  std::unique_ptr<ck::VideoReader> plate_video, hint_video;
-  int video_pos = 0;
+  std::unique_ptr<FrameSource> plates, hints;
   try {
-    if (clip.input->kind == ck::ClipAsset::Kind::Video)
-      plate_video = std::make_unique<ck::VideoReader>(clip.input->path);
-    if (clip.hint->kind == ck::ClipAsset::Kind::Video) hint_video = std::make_unique<ck::VideoReader>(clip.hint->path);
+    plates = std::make_unique<FrameSource>(*clip.input, FrameSource::Role::Plate);
+    hints = std::make_unique<FrameSource>(*clip.hint, FrameSource::Role::Hint);
   } catch (const ck::Error& e) {
-    for (int i : indices) queue.push({i, stem_for(clip, i), {}, {}, e.what()});
+    for (int i : indices) queue.push({i, frame_stem(clip, i), {}, {}, e.what()});
     queue.close();
     return;
   }
   for (int i : indices) {
     if (ck::interrupt_requested()) break;
-    FrameJob job{i, stem_for(clip, i), {}, {}, {}};
+    FrameJob job{i, frame_stem(clip, i), {}, {}, {}};
     try {
-      if (plate_video || hint_video) {
-        if (plate_video) plate_video->skip(i - video_pos);
-        if (hint_video) hint_video->skip(i - video_pos);
-        video_pos = i + 1;
-      }
-      if (plate_video) {
-        job.plate = plate_video->next();
-        if (job.plate.empty())
-          throw ck::FrameError("cannot decode frame " + std::to_string(i) + " of video '" + clip.input->path.string() +
-                               "'");
-      } else {
-        job.plate = ck::read_plate(clip.input->frames[static_cast<std::size_t>(i)]);
-      }
-      if (hint_video) {
-        job.hint = hint_video->next_hint();
-        if (job.hint.empty())
-          throw ck::FrameError("cannot decode frame " + std::to_string(i) + " of hint video '" +
-                               clip.hint->path.string() + "'");
-      } else {
-        job.hint = ck::read_hint(clip.hint->frames[static_cast<std::size_t>(i)]);
-      }
+      job.plate = plates->read(i);
+      job.hint = hints->read(i);
     } catch (const std::exception& e) {
       job.error = e.what();
       job.plate.release(), job.hint.release();
@@ -188,7 +162,10 @@ struct ClipTally {
   int ok = 0, skipped = 0, failed = 0;
 };
 
-ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, Reporter& reporter) {
+ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const ClipScreen& screen, const std::string& checkpoint,
+                   const Options& options, Reporter& reporter) {
+  Options o = options;
+  o.settings.screen_color = screen.color;
   ClipTally tally;
   Outputs out{clip.output_dir() / "FG", clip.output_dir() / "Matte", clip.output_dir() / "Comp",
               clip.output_dir() / "Processed", o.settings.generate_comp};
@@ -199,7 +176,7 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, R
   const std::vector<int> wanted = frames_to_process(clip, o);
   std::vector<std::pair<int, std::string>> skipped;
   for (int i : wanted) {
-    const std::string stem = stem_for(clip, i);
+    const std::string stem = frame_stem(clip, i);
     bool all = o.skip_existing;
     for (const auto& f : out.files(stem)) all = all && fs::exists(f);
     if (all)
@@ -207,7 +184,9 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const Options& o, R
     else
       todo.push_back(i);
   }
-  reporter.clip_start(clip.name, clip.input->frame_count, static_cast<int>(wanted.size()));
+  reporter.clip_start(
+      clip.name, clip.input->frame_count, static_cast<int>(wanted.size()),
+      {{"screen_color", ck::screen_color_name(screen.color)}, {"screen_how", screen.how}, {"checkpoint", checkpoint}});
   for (const auto& [i, stem] : skipped) {
     ++tally.skipped;
     reporter.frame_done(clip.name, i, stem, "skipped");
@@ -299,40 +278,55 @@ int run_inference(const Options& o) {
     return not_ready ? kSomeFailed : kOk;
   }
 
-  // The model loads once per run.
+  // A network per screen colour, loaded when the first clip of that colour needs it.
   const c10::Device device = ck::pick_device(o.device);
   if (o.threads > 0) at::set_num_threads(o.threads);
-  ck::HubOptions hub = ck::HubOptions::from_environment();
-  hub.progress_bar = ::isatty(STDERR_FILENO) != 0 && !o.json;
-  const ck::ResolvedCheckpoint resolved = ck::resolve_checkpoint({o.checkpoint, o.checkpoint_dir, true}, hub);
-  const ck::StateDict sd = ck::load_state_dict(resolved.path);
-  std::string origin;
-  const ck::ModelConfig config = ck::ModelConfig::resolve(sd, &origin);
-  ck::ModelOptions mo;
-  mo.img_size = o.img_size;
-  mo.device = device;
-  mo.precision = o.precision.empty() ? (device.is_cuda() ? at::kHalf : at::kFloat) : ck::parse_precision(o.precision);
-  mo.allow_backbone_only = o.backbone_only;
-  ck::Engine engine(ck::GreenFormer::load(sd, config, mo));
-  ck::log_info("model: ", config.describe(), " (architecture from ", origin, "), ", resolved.path.string(), " [",
-               resolved.how, "], img_size ", o.img_size, ", ", ck::precision_name(mo.precision), " on ", device.str());
-  reporter.event({{"event", "model"},
-                  {"checkpoint", resolved.path.string()},
-                  {"how", resolved.how},
-                  {"img_size", o.img_size},
-                  {"precision", ck::precision_name(mo.precision)},
-                  {"device", device.str()}});
+  Engines engines(o, reporter, device);
 
   ClipTally total;
   int clips_failed = not_ready;
+  bool model_failed = false;
   for (const auto& clip : clips) {
     if (!clip.ready() || ck::interrupt_requested()) continue;
-    const ClipTally t = run_clip(engine, clip, o, reporter);
+    const ClipScreen screen = clip_screen(clip, o);
+    reporter.event({{"event", "clip_screen"},
+                    {"clip", clip.name},
+                    {"screen_color", ck::screen_color_name(screen.color)},
+                    {"how", screen.how},
+                    {"evidence", screen.evidence}});
+    if (!screen.problem.empty()) {
+      ck::log_error("clip '", clip.name, "' not keyed: ", screen.problem);
+      reporter.event({{"event", "clip_failed"}, {"clip", clip.name}, {"error", screen.problem}});
+      ++clips_failed;
+      continue;
+    }
+    ck::Engine* engine = nullptr;
+    std::string error;
+    try {
+      engine = &engines.get(screen.color);
+    } catch (const ck::HubError& e) {
+      error = e.what();
+    } catch (const ck::CheckpointError& e) {
+      error = e.what();
+    } catch (const ck::ModelError& e) {
+      error = e.what();
+    }
+    if (engine == nullptr) {
+      model_failed = true;
+      ck::log_error("clip '", clip.name, "' (", ck::screen_color_name(screen.color), " screen) not keyed: ", error);
+      reporter.event({{"event", "clip_failed"}, {"clip", clip.name}, {"error", error}});
+      ++clips_failed;
+      continue;
+    }
+    const ClipTally t = run_clip(*engine, clip, screen, engines.checkpoint(screen.color), o, reporter);
     total.ok += t.ok, total.skipped += t.skipped, total.failed += t.failed;
     if (t.failed) ++clips_failed;
   }
   const bool interrupted = ck::interrupt_requested();
-  const int code = interrupted ? kInterrupted : (total.failed || clips_failed) ? kSomeFailed : kOk;
+  const int code = interrupted                      ? kInterrupted
+                   : model_failed                   ? kModel
+                   : (total.failed || clips_failed) ? kSomeFailed
+                                                    : kOk;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   reporter.event({{"event", "summary"},
                   {"clips_ok", ready - (clips_failed - not_ready)},

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "actions.hpp"
+#include "clip_screen.hpp"
 #include "corridorkey/io/clips.hpp"
 #include "reporter.hpp"
 
@@ -12,8 +13,20 @@ int run_list(const Options& o) {
   ck::organise_clips(o.clips_dir);
   const auto clips = ck::scan_clips(o.clips_dir);
   int not_ready = 0;
+  // The screen colour of every clip whose plates can be read (with or without hints).
+  std::vector<std::string> screens;
+  for (const auto& c : clips) {
+    if (!c.input || c.input->frame_count == 0) {
+      screens.emplace_back("-");
+      continue;
+    }
+    const ClipScreen s = clip_screen(c, o);
+    screens.push_back(
+        s.problem.empty() ? std::string(ck::screen_color_name(s.color)) + (s.how == "ambiguous" ? "?" : "") : "mixed");
+  }
   if (o.json) {
-    for (const auto& c : clips) {
+    for (std::size_t k = 0; k < clips.size(); ++k) {
+      const auto& c = clips[k];
       nlohmann::json e = {
           {"event", "clip"}, {"clip", c.name}, {"ready", c.ready()}, {"status", c.ready() ? "ready" : c.problem}};
       if (c.input)
@@ -22,13 +35,15 @@ int run_list(const Options& o) {
                   {"height", c.input->height},
                   {"input", c.input->path.string()}});
       if (c.hint) e["hint"] = c.hint->path.string();
+      if (screens[k] != "-") e["screen_color"] = screens[k];
       std::cout << e.dump() << "\n";
       not_ready += c.ready() ? 0 : 1;
     }
     return not_ready ? kSomeFailed : kOk;
   }
-  std::printf("%-24s %7s %11s %-22s %s\n", "CLIP", "FRAMES", "RESOLUTION", "HINT", "STATUS");
-  for (const auto& c : clips) {
+  std::printf("%-24s %7s %11s %-7s %-22s %s\n", "CLIP", "FRAMES", "RESOLUTION", "SCREEN", "HINT", "STATUS");
+  for (std::size_t k = 0; k < clips.size(); ++k) {
+    const auto& c = clips[k];
     const std::string frames = c.input ? std::to_string(c.input->frame_count) : "-";
     const std::string res =
         (c.input && c.input->width) ? std::to_string(c.input->width) + "x" + std::to_string(c.input->height) : "-";
@@ -36,11 +51,12 @@ int run_list(const Options& o) {
     if (c.hint)
       hint = (c.hint->kind == ck::ClipAsset::Kind::Video ? c.hint->path.filename().string() : "AlphaHint/") + " (" +
              std::to_string(c.hint->frame_count) + ")";
-    std::printf("%-24s %7s %11s %-22s %s\n", c.name.c_str(), frames.c_str(), res.c_str(), hint.c_str(),
-                c.ready() ? "ready" : c.problem.c_str());
+    std::printf("%-24s %7s %11s %-7s %-22s %s\n", c.name.c_str(), frames.c_str(), res.c_str(), screens[k].c_str(),
+                hint.c_str(), c.ready() ? "ready" : c.problem.c_str());
     not_ready += c.ready() ? 0 : 1;
   }
-  std::printf("%zu clips, %zu ready\n", clips.size(), clips.size() - static_cast<std::size_t>(not_ready));
+  std::printf("%zu clips, %zu ready%s\n", clips.size(), clips.size() - static_cast<std::size_t>(not_ready),
+              o.screen_color == "auto" ? " (SCREEN: from 5 frames of each clip; '?' undecided, keyed as green)" : "");
   return not_ready ? kSomeFailed : kOk;
 }
 

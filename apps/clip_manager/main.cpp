@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
   try {
     if (options.action == "list") return run_list(options);
     if (options.action == "inspect_checkpoint") return run_inspect(options);
+    if (options.action == "generate_alphas") {
+      const int code = run_generate_alphas(options);
+      return ck::interrupt_requested() ? kInterrupted : code;
+    }
     const int code = run_inference(options);
     return ck::interrupt_requested() ? kInterrupted : code;
   } catch (const ck::UsageError& e) {

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "corridorkey/errors.hpp"
@@ -30,28 +31,38 @@ double to_double(const std::string& flag, const std::string& v) {
 }  // namespace
 
 std::string help_text() {
-  return R"(clip_manager - CorridorKey neural green-screen keyer (native engine)
+  return R"(clip_manager - CorridorKey neural green- and blue-screen keyer (native engine)
 
 Usage:
   clip_manager --action run_inference [options]   key every ready clip in --clips-dir
-  clip_manager --action list [options]            show the clips, their frames and status
+  clip_manager --action generate_alphas [options] write coarse AlphaHint/ mattes for clips without
+                                                  hints (a built-in chroma key; see below)
+  clip_manager --action list [options]            show the clips, their frames, screen colour, status
   clip_manager --action inspect_checkpoint --checkpoint FILE [--json] [--verify] [--compare OTHER]
 
 Clip layout (<clips-dir>/<clip>/):
-  Input/ (image sequence) or Input.mp4|mov|avi|mkv   the green-screen plate
+  Input/ (image sequence) or Input.mp4|mov|avi|mkv   the green- or blue-screen plate
   AlphaHint/ (image sequence) or AlphaHint.<video>   the coarse alpha hint, one per plate frame
+                                                     (generate_alphas writes AlphaHint/<stem>.png)
   Output/FG/*.exr Matte/*.exr Comp/*.png Processed/*.exr   written by run_inference
   Loose videos and loose image sequences are moved into this layout; IgnoredClips/, Output/,
   .hidden and _underscore folders are skipped.
 
 Options:
-  --action A             list | run_inference | inspect_checkpoint (required)
+  --action A             list | run_inference | generate_alphas | inspect_checkpoint (required)
   --backend B            auto | torch (default auto = torch; the only backend of this build)
   --device D             auto | cpu | cuda | cuda:N (default auto: cuda when a GPU is visible)
   --clips-dir DIR        folder of clip folders (default ClipsForInference/)
-  --checkpoint-dir DIR   where to find or download the checkpoint (default checkpoints/ of the
-                         project, or $CORRIDORKEY_CHECKPOINT_DIR)
-  --checkpoint FILE      use this .safetensors/.pth (no discovery, no download)
+  --screen-color C       auto | green | blue (default auto: decided per clip from 5 frames spread
+                         over it, with its hints; an undecidable clip is keyed as green with a
+                         warning, a clip with green and blue frames is reported and not keyed).
+                         Blue clips use the blue-screen checkpoint and despill the blue channel
+  --checkpoint-dir DIR   where to find or download the checkpoints (default checkpoints/ of the
+                         project, or $CORRIDORKEY_CHECKPOINT_DIR). One per screen colour: a file
+                         with "Blue" in its name (e.g. CorridorKeyBlue_1.0.safetensors) is the
+                         blue-screen one, any other the green-screen one; only the colours the
+                         clips need are loaded or downloaded
+  --checkpoint FILE      use this .safetensors/.pth for every clip (no discovery, no download)
   --img-size N           network resolution, a multiple of 32 (default 2048, the training size)
   --precision P          float32 | float16 | bfloat16 (default float32 on CPU, float16 on CUDA)
   --threads N            CPU threads for the network (default: all cores)
@@ -60,7 +71,7 @@ Options:
                          run on several machines add up to exactly one full run
   --skip-existing        skip frames whose outputs all exist (resume an interrupted run)
   --linear               the plates are linear light (EXR); default: sRGB
-  --despill S            green despill strength 0..1 (default 1.0)
+  --despill S            despill strength 0..1 on the screen colour's channel (default 1.0)
   --no-despeckle         keep small islands in the matte (default: remove them)
   --despeckle-size N     islands smaller than N pixels are removed (default 400)
   --refiner-scale S      multiplier of the refiner's corrections (default 1.0)
@@ -79,13 +90,22 @@ Outputs (per input frame, named after its file stem; 5-digit index for video inp
   Processed/ despilled foreground premultiplied by the despeckled alpha, linear RGBA EXR
   Comp/      preview over a grey checkerboard, sRGB 8-bit PNG (+ <clip>_comp.mp4 for video input)
 
+generate_alphas: for each clip without (complete) hints, a chroma key of every Input frame on
+  the clip's screen colour, closed, eroded and softened into a coarse hint like the ones the
+  network was trained with, written as 16-bit AlphaHint/<stem>.png. Existing hints are never
+  overwritten (only missing frames are written). Good on evenly lit screens; check the hints of
+  uneven screens and spill-heavy hair. EXR plates (or --linear) are keyed as linear light.
+
 Environment:
   HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HUB_CACHE   first-run checkpoint download
   CORRIDORKEY_CHECKPOINT_DIR                             default --checkpoint-dir
+  CORRIDORKEY_HUB_REPO, CORRIDORKEY_HUB_REPO_BLUE        the Hub repos of the two checkpoints
 
 Exit codes:
   0 all done   1 some frames or clips failed   2 usage error
-  3 checkpoint or model error   130 interrupted (Ctrl-C; only complete files are left)
+  3 checkpoint or model error (a checkpoint a clip needs could not be found, downloaded or loaded;
+    the clips of the other screen colour are still keyed)
+  130 interrupted (Ctrl-C; only complete files are left)
 )";
 }
 
@@ -113,8 +133,10 @@ Options parse_options(int argc, char** argv) {
       o.version = true;
     else if (arg == "--action") {
       o.action = next();
-      if (o.action != "list" && o.action != "run_inference" && o.action != "inspect_checkpoint") {
-        throw UsageError("unknown --action '" + o.action + "': use list, run_inference or inspect_checkpoint");
+      if (o.action != "list" && o.action != "run_inference" && o.action != "generate_alphas" &&
+          o.action != "inspect_checkpoint") {
+        throw UsageError("unknown --action '" + o.action +
+                         "': use list, run_inference, generate_alphas or inspect_checkpoint");
       }
     } else if (arg == "--backend") {
       o.backend = next();
@@ -134,7 +156,12 @@ Options parse_options(int argc, char** argv) {
       o.checkpoint_dir = next();
     else if (arg == "--checkpoint")
       o.checkpoint = next();
-    else if (arg == "--img-size") {
+    else if (arg == "--screen-color" || arg == "--screen-colour") {
+      o.screen_color = next();
+      for (auto& c : o.screen_color) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (o.screen_color != "auto" && o.screen_color != "green" && o.screen_color != "blue")
+        throw UsageError("unknown --screen-color '" + o.screen_color + "': use auto, green or blue");
+    } else if (arg == "--img-size") {
       o.img_size = to_int(arg, next());
       if (o.img_size <= 0 || o.img_size % 32 != 0) {
         throw UsageError("--img-size " + std::to_string(o.img_size) +
@@ -191,7 +218,7 @@ Options parse_options(int argc, char** argv) {
       throw UsageError("unknown option '" + arg + "' (see --help)");
   }
   if (!o.help && !o.version && o.action.empty()) {
-    throw UsageError("--action is required: list, run_inference or inspect_checkpoint (see --help)");
+    throw UsageError("--action is required: list, run_inference, generate_alphas or inspect_checkpoint (see --help)");
   }
   if (o.action == "inspect_checkpoint" && o.checkpoint.empty() && !o.help) {
     throw UsageError("--action inspect_checkpoint needs --checkpoint FILE");

@@ -14,12 +14,13 @@ namespace clip_manager {
 enum ExitCode { kOk = 0, kSomeFailed = 1, kUsage = 2, kModel = 3, kInterrupted = 130 };
 
 struct Options {
-  std::string action;  // list | run_inference | inspect_checkpoint
+  std::string action;  // list | run_inference | generate_alphas | inspect_checkpoint
   std::string backend = "auto";
   std::string device = "auto";
   std::filesystem::path clips_dir = "ClipsForInference";
   std::filesystem::path checkpoint_dir;
   std::filesystem::path checkpoint;
+  std::string screen_color = "auto";  // auto | green | blue
   int img_size = 2048;
   std::string precision;  // empty: float32 on CPU, float16 on CUDA
   int max_frames = -1;

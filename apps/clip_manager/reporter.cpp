@@ -12,11 +12,13 @@ void Reporter::event(const nlohmann::json& e) const {
   std::cout << e.dump() << "\n" << std::flush;
 }
 
-void Reporter::clip_start(const std::string& clip, int frames, int to_process) {
+void Reporter::clip_start(const std::string& clip, int frames, int to_process, const nlohmann::json& extra) {
   clip_ = clip;
   total_ = to_process, done_ = 0, ok_ = 0;
   start_ = last_log_ = std::chrono::steady_clock::now();
-  event({{"event", "clip_start"}, {"clip", clip}, {"frames", frames}, {"to_process", to_process}});
+  nlohmann::json e = {{"event", "clip_start"}, {"clip", clip}, {"frames", frames}, {"to_process", to_process}};
+  if (extra.is_object()) e.update(extra);
+  event(e);
   corridorkey::log_info("clip '", clip, "': ", to_process, " of ", frames, " frames to process");
 }
 

@@ -14,7 +14,8 @@ class Reporter {
   Reporter(bool json, bool tty) : json_(json), tty_(tty) {}
 
   void event(const nlohmann::json& e) const;  // --json only
-  void clip_start(const std::string& clip, int frames, int to_process);
+  /// `extra` fields are added to the NDJSON clip_start event.
+  void clip_start(const std::string& clip, int frames, int to_process, const nlohmann::json& extra = {});
   void frame_done(const std::string& clip, int index, const std::string& stem, const std::string& status,
                   const std::string& error = "");
   void clip_end(const std::string& clip, int ok, int skipped, int failed, bool interrupted);

@@ -228,13 +228,13 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
     }
     if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY) {
       throw HubError("cannot resolve the Hub's host for " + url + " (DNS): check the network or HF_ENDPOINT, or put " +
-                     "CorridorKey.safetensors into " + dir.string() + " by hand");
+                     filename + " from " + hub.endpoint + "/" + hub.repo + " into " + dir.string() + " by hand");
     }
     if (rc == CURLE_COULDNT_CONNECT) {
       throw HubError("cannot connect to " + hub.endpoint + ": " + curl_easy_strerror(rc) +
                      ". Check the network or HF_ENDPOINT, "
-                     "or put CorridorKey.safetensors into " +
-                     dir.string() + " by hand");
+                     "or put " +
+                     filename + " from " + hub.endpoint + "/" + hub.repo + " into " + dir.string() + " by hand");
     }
     if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CERTPROBLEM ||
         rc == CURLE_SSL_CACERT_BADFILE) {

@@ -24,6 +24,7 @@ HubOptions HubOptions::from_environment() {
   o.endpoint = env("HF_ENDPOINT").empty() ? "https://huggingface.co" : env("HF_ENDPOINT");
   while (!o.endpoint.empty() && o.endpoint.back() == '/') o.endpoint.pop_back();
   if (!env("CORRIDORKEY_HUB_REPO").empty()) o.repo = env("CORRIDORKEY_HUB_REPO");
+  if (!env("CORRIDORKEY_HUB_REPO_BLUE").empty()) o.blue_repo = env("CORRIDORKEY_HUB_REPO_BLUE");
   if (!env("CORRIDORKEY_HUB_REVISION").empty()) o.revision = env("CORRIDORKEY_HUB_REVISION");
   const fs::path hf_home = !env("HF_HOME").empty()          ? fs::path(env("HF_HOME"))
                            : !env("XDG_CACHE_HOME").empty() ? fs::path(env("XDG_CACHE_HOME")) / "huggingface"

@@ -14,7 +14,8 @@ namespace corridorkey {
 namespace fs = std::filesystem;
 namespace {
 
-std::vector<fs::path> with_extension(const fs::path& dir, const std::string& ext) {
+// The checkpoint files of one colour in `dir` with extension `ext` (lower case), sorted.
+std::vector<fs::path> with_extension(const fs::path& dir, const std::string& ext, ScreenColor color) {
   std::vector<fs::path> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
@@ -22,7 +23,7 @@ std::vector<fs::path> with_extension(const fs::path& dir, const std::string& ext
     if (name.empty() || name[0] == '.' || !e.is_regular_file(ec)) continue;
     std::string x = e.path().extension().string();
     std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (x == ext) out.push_back(e.path());
+    if (x == ext && checkpoint_screen_color(e.path()) == color) out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -36,8 +37,8 @@ std::string names(const std::vector<fs::path>& files) {
 
 // huggingface_hub's cache: <cache>/models--<owner>--<name>/snapshots/<commit>/<file>, the commit
 // named by refs/<revision> when present.
-fs::path from_hf_cache(const HubOptions& hub) {
-  std::string folder = "models--" + hub.repo;
+fs::path from_hf_cache(const HubOptions& hub, const CheckpointSource& source) {
+  std::string folder = "models--" + source.repo;
   for (std::size_t p = 0; (p = folder.find('/', p)) != std::string::npos;) folder.replace(p, 1, "--");
   const fs::path root = hub.hf_cache / folder;
   std::error_code ec;
@@ -47,7 +48,7 @@ fs::path from_hf_cache(const HubOptions& hub) {
   std::string commit;
   if (ref && std::getline(ref, commit) && !commit.empty()) snapshots.push_back(root / "snapshots" / commit);
   for (const auto& e : fs::directory_iterator(root / "snapshots", ec)) snapshots.push_back(e.path());
-  for (const char* name : {"CorridorKey.safetensors", "CorridorKey.pth"}) {
+  for (const std::string& name : {source.safetensors, source.pth}) {
     for (const auto& s : snapshots) {
       if (fs::is_regular_file(s / name, ec)) return s / name;
     }
@@ -76,14 +77,23 @@ class DirLock {
 
 }  // namespace
 
-fs::path discover_checkpoint(const fs::path& dir) {
+CheckpointSource checkpoint_source(const HubOptions& hub, ScreenColor color) {
+  if (color == ScreenColor::blue) return {hub.blue_repo, "CorridorKeyBlue_1.0.safetensors", "CorridorKeyBlue_1.0.pth"};
+  return {hub.repo, "CorridorKey.safetensors", "CorridorKey.pth"};
+}
+
+fs::path discover_checkpoint(const fs::path& dir, ScreenColor color) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return {};
-  const auto st = with_extension(dir, ".safetensors");
-  const auto pth = with_extension(dir, ".pth");
+  const auto st = with_extension(dir, ".safetensors", color);
+  const auto pth = with_extension(dir, ".pth", color);
+  const std::string kind = color == ScreenColor::blue ? "blue-screen" : "green-screen";
+  const std::string fix = color == ScreenColor::blue
+                              ? "keep exactly one (a blue-screen checkpoint has \"Blue\" in its name)"
+                              : "keep exactly one (a file with \"Blue\" in its name is taken as the blue-screen one)";
   if (st.size() > 1) {
-    throw HubError("checkpoint folder " + dir.string() + " holds several .safetensors files (" + names(st) +
-                   "): keep exactly one, or pass --checkpoint FILE");
+    throw HubError("checkpoint folder " + dir.string() + " holds several " + kind + " .safetensors files (" +
+                   names(st) + "): " + fix + ", or pass --checkpoint FILE");
   }
   if (st.size() == 1) {
     if (!pth.empty())
@@ -92,8 +102,8 @@ fs::path discover_checkpoint(const fs::path& dir) {
     return st[0];
   }
   if (pth.size() > 1) {
-    throw HubError("checkpoint folder " + dir.string() + " holds several .pth files (" + names(pth) +
-                   "): keep exactly one, or pass --checkpoint FILE");
+    throw HubError("checkpoint folder " + dir.string() + " holds several " + kind + " .pth files (" + names(pth) +
+                   "): " + fix + ", or pass --checkpoint FILE");
   }
   if (pth.size() == 1) {
     log_info("using legacy ", pth[0].filename().string(),
@@ -115,21 +125,27 @@ ResolvedCheckpoint resolve_checkpoint(const ResolveRequest& request, const HubOp
     return {request.checkpoint, "given"};
   }
   const fs::path dir = request.checkpoint_dir.empty() ? default_checkpoint_dir() : request.checkpoint_dir;
-  if (fs::path found = discover_checkpoint(dir); !found.empty()) return {found, "found in " + dir.string()};
-  if (fs::path cached = from_hf_cache(hub); !cached.empty()) {
+  const CheckpointSource source = checkpoint_source(hub, request.color);
+  const std::string colour = screen_color_name(request.color);
+  if (fs::path found = discover_checkpoint(dir, request.color); !found.empty())
+    return {found, "found in " + dir.string()};
+  if (fs::path cached = from_hf_cache(hub, source); !cached.empty()) {
     log_info("using the Hugging Face cache's ", cached.string());
     return {cached, "Hugging Face cache"};
   }
-  const std::string put_it = "put CorridorKey.safetensors (or CorridorKey.pth) into " + dir.string();
+  const std::string put_it = "put " + source.safetensors + " (or " + source.pth + ") from " + hub.endpoint + "/" +
+                             source.repo + " into " + dir.string();
   if (hub.offline) {
-    throw HubError("no checkpoint in " + dir.string() + " and HF_HUB_OFFLINE=1 forbids downloading one: " + put_it);
+    throw HubError("no " + colour + "-screen checkpoint in " + dir.string() +
+                   " and HF_HUB_OFFLINE=1 forbids downloading one: " + put_it);
   }
-  if (!request.allow_download) throw HubError("no checkpoint in " + dir.string() + ": " + put_it);
+  if (!request.allow_download) throw HubError("no " + colour + "-screen checkpoint in " + dir.string() + ": " + put_it);
 
   fs::create_directories(dir, ec);
   if (ec) throw HubError("cannot create checkpoint folder " + dir.string() + ": " + ec.message());
   DirLock lock(dir);
-  if (fs::path found = discover_checkpoint(dir); !found.empty()) return {found, "downloaded by another process"};
+  if (fs::path found = discover_checkpoint(dir, request.color); !found.empty())
+    return {found, "downloaded by another process"};
   struct statvfs vfs {};
   if (::statvfs(dir.c_str(), &vfs) == 0) {
     const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
@@ -139,15 +155,18 @@ ResolvedCheckpoint resolve_checkpoint(const ResolveRequest& request, const HubOp
                      " MB. Free some space, or " + put_it);
     }
   }
-  log_info("no checkpoint in ", dir.string(), ": downloading the official one from ", hub.endpoint, "/", hub.repo);
+  log_info("no ", colour, "-screen checkpoint in ", dir.string(), ": downloading the official one from ", hub.endpoint,
+           "/", source.repo);
+  HubOptions from = hub;
+  from.repo = source.repo;
   try {
-    return {download_file(hub, "CorridorKey.safetensors", dir), "downloaded"};
+    return {download_file(from, source.safetensors, dir), "downloaded"};
   } catch (const HubEntryNotFound& e) {
-    log_info(e.what(), "; falling back to the legacy CorridorKey.pth");
+    log_info(e.what(), "; falling back to the legacy ", source.pth);
   }
-  const fs::path pth = download_file(hub, "CorridorKey.pth", dir);
+  const fs::path pth = download_file(from, source.pth, dir);
   log_info("converting it is safer and loads faster: scripts/convert_pth_to_safetensors --input ", pth.string(),
-           " --output ", (dir / "CorridorKey.safetensors").string());
+           " --output ", (dir / source.safetensors).string());
   return {pth, "downloaded (legacy .pth)"};
 }
 

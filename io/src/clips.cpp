@@ -115,7 +115,7 @@ void find_assets(Clip& clip) {
     if (auto v = find_named_video(clip.root, "alphahint")) clip.hint = video(*v);
   }
   if (!clip.hint) {
-    clip.problem = "no alpha hint (put the coarse mattes into AlphaHint/)";
+    clip.problem = "no alpha hint: run --action generate_alphas to make coarse ones, or put your own into AlphaHint/";
     return;
   }
   if (clip.hint->frame_count != clip.input->frame_count) {

@@ -3,7 +3,7 @@
 //   OpenEXR's default header has. OpenEXR 3.1 compresses PXR24 with zlib at level 6, which cost
 //   more than the rest of the post-processing; this is the same PXR24 EXR (same channels, same
 //   half values), only the deflate stream differs.
-// - PNG: 8-bit RGB, the SUB filter OpenCV uses by default, one IDAT.
+// - PNG: 8-bit RGB or 16-bit greyscale, the SUB filter OpenCV uses by default, one IDAT.
 #pragma once
 
 #include <cstddef>
@@ -20,5 +20,8 @@ std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image);
 
 /// Encodes 8-bit interleaved RGB rows (`stride` bytes apart) as a PNG file.
 std::vector<std::uint8_t> encode_png_rgb8(const std::uint8_t* rgb, int width, int height, std::size_t stride);
+
+/// Encodes 16-bit greyscale rows (`stride` bytes apart, native byte order) as a PNG file.
+std::vector<std::uint8_t> encode_png_gray16(const std::uint16_t* gray, int width, int height, std::size_t stride);
 
 }  // namespace corridorkey::detail

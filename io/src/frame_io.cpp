@@ -139,6 +139,11 @@ void write_exr(const fs::path& path, const cv::Mat& image) {
   write_atomically(path, bytes.data(), bytes.size());
 }
 
+namespace {
+// v clipped to [0, 1] (NaN to 0).
+float clip_unit(float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; }
+}  // namespace
+
 void write_png8(const fs::path& path, const cv::Mat& rgb) {
   if (rgb.depth() != CV_32F || rgb.channels() != 3) {
     throw FrameError("cannot write '" + path.string() + "': PNG output needs a float RGB image");
@@ -149,11 +154,27 @@ void write_png8(const fs::path& path, const cv::Mat& rgb) {
     const float* s = rgb.ptr<float>(y);
     std::uint8_t* d = u8.ptr<std::uint8_t>(y);
     for (int x = 0; x < 3 * rgb.cols; ++x) {
-      const float v = s[x] > 0.0f ? (s[x] < 1.0f ? s[x] : 1.0f) : 0.0f;
-      d[x] = static_cast<std::uint8_t>(v * 255.0f);
+      d[x] = static_cast<std::uint8_t>(clip_unit(s[x]) * 255.0f);
     }
   }
   const std::vector<std::uint8_t> bytes = detail::encode_png_rgb8(u8.data, u8.cols, u8.rows, u8.step[0]);
+  write_atomically(path, bytes.data(), bytes.size());
+}
+
+void write_png16(const fs::path& path, const cv::Mat& gray) {
+  if (gray.depth() != CV_32F || gray.channels() != 1) {
+    throw FrameError("cannot write '" + path.string() + "': 16-bit PNG output needs a one-channel float image");
+  }
+  cv::Mat u16(gray.size(), CV_16UC1);
+  for (int y = 0; y < gray.rows; ++y) {
+    const float* s = gray.ptr<float>(y);
+    std::uint16_t* d = u16.ptr<std::uint16_t>(y);
+    for (int x = 0; x < gray.cols; ++x) {
+      d[x] = static_cast<std::uint16_t>(clip_unit(s[x]) * 65535.0f + 0.5f);
+    }
+  }
+  const std::vector<std::uint8_t> bytes =
+      detail::encode_png_gray16(u16.ptr<std::uint16_t>(), u16.cols, u16.rows, u16.step[0]);
   write_atomically(path, bytes.data(), bytes.size());
 }
 
@@ -198,5 +219,7 @@ void VideoReader::skip(int n) {
     if (!impl_->cap.grab()) break;
   }
 }
+
+bool VideoReader::seek(int index) { return impl_->cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(index)); }
 
 }  // namespace corridorkey

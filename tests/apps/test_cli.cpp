@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli_support.hpp"
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "hub_server.hpp"
@@ -31,42 +32,14 @@ using ck::test::TempDir;
 
 namespace {
 
-const fs::path kCli = fs::path(CORRIDORKEY_BINARY_DIR) / "bin" / "clip_manager";
+const fs::path kCli = ck::test::cli_path();
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
+using ck::test::CliRun;
+using ck::test::make_clip;
+using ck::test::with;
 
 CliRun run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}, const fs::path& cwd = {}) {
-  TempDir io;
-  std::string cmd;
-  for (const auto& e : env) cmd += e + " ";
-  if (!cwd.empty()) cmd.insert(0, "cd '" + cwd.string() + "' && ");
-  cmd.append("'").append(kCli.string()).append("'");
-  for (const auto& a : args) cmd.append(" '").append(a).append("'");
-  cmd.append(" > '")
-      .append((io / "out").string())
-      .append("' 2> '")
-      .append((io / "err").string())
-      .append("' < /dev/null");
-  const int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ck::test::read_bytes(io / "out");
-  r.err = ck::test::read_bytes(io / "err");
-  return r;
-}
-
-fs::path make_clip(const fs::path& clips, const std::string& name, const std::vector<std::string>& stems) {
-  const fs::path clip = clips / name;
-  fs::create_directories(clip / "Input");
-  fs::create_directories(clip / "AlphaHint");
-  for (const auto& s : stems) {
-    fs::copy_file(fixtures() / "frame" / "input.png", clip / "Input" / (s + ".png"));
-    fs::copy_file(fixtures() / "frame" / "hint.png", clip / "AlphaHint" / (s + ".png"));
-  }
-  return clip;
+  return ck::test::run_cli(args, env, cwd);
 }
 
 std::vector<std::string> base_args(const TempDir& dir) {
@@ -76,11 +49,6 @@ std::vector<std::string> base_args(const TempDir& dir) {
           "--img-size",   "128",
           "--despill",    "0.5",
           "--threads",    "1"};
-}
-
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
 }
 
 std::map<std::string, std::string> output_files(const fs::path& out) {
@@ -195,7 +163,7 @@ TEST(Cli, OrganisesAndReportsClips) {
   EXPECT_NE(r.out.find(R"("clip":"ready","event":"clip","frames":1,"height":200)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("frame count mismatch: Input has 2, AlphaHint has 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("'Input' folder is empty"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("no alpha hint"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no alpha hint: run --action generate_alphas"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("IgnoredClips"), std::string::npos);
   EXPECT_EQ(r.out.find("_scratch"), std::string::npos);
 }

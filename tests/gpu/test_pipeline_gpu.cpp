@@ -60,6 +60,25 @@ TEST(GpuPipeline, PostprocessOfTheReferenceNetworkOutputsMatchesTightly) {
   }
 }
 
+TEST(GpuPipeline, BlueDespillOfTheSwappedFrameIsTheSwappedGreenResultExactly) {
+  CK_REQUIRE_GPU();
+  const auto want = expected(false);
+  const at::Tensor alpha = want.at("model_alpha").to(kGpu), fg = want.at("model_fg").to(kGpu);
+  const at::Tensor gb = at::tensor({0, 2, 1}, at::kLong);
+  ck::InferenceSettings green = fixture_settings(false), blue = green;
+  blue.screen_color = ck::ScreenColor::blue;
+  const ck::FrameResult g = ck::Engine::postprocess(alpha, fg, 300, 200, green).to(c10::Device(c10::kCPU));
+  const ck::FrameResult b =
+      ck::Engine::postprocess(alpha, fg.index_select(0, gb.to(kGpu)), 300, 200, blue).to(c10::Device(c10::kCPU));
+  const auto swap = [&](const at::Tensor& t) { return t.index_select(2, gb).contiguous(); };
+  EXPECT_TRUE(ck::test::bit_identical(swap(b.comp), g.comp));
+  EXPECT_TRUE(ck::test::bit_identical(swap(b.processed.narrow(2, 0, 3)), g.processed.narrow(2, 0, 3).contiguous()));
+  // And the CUDA result is the CPU twin's.
+  const ck::FrameResult cpu =
+      ck::Engine::postprocess(want.at("model_alpha"), want.at("model_fg").index_select(0, gb), 300, 200, blue);
+  EXPECT_LE(max_abs_diff(b.processed, cpu.processed), 1e-4);
+}
+
 TEST(GpuPipeline, WholeFrameMatchesTheReferenceAwayFromTheDespeckleThreshold) {
   CK_REQUIRE_GPU();
   ck::Engine engine = gpu_engine();

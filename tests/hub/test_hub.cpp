@@ -240,3 +240,83 @@ TEST(Discovery, ExplicitCheckpointBypassesDiscovery) {
 }
 
 }  // namespace
+
+// Blue screens: their own files in the folder, their own Hub repo and file names, the same rules.
+TEST(Discovery, EachScreenColourHasItsOwnCheckpoint) {
+  TempDir dir;
+  ck::test::write_bytes(dir / "CorridorKey.safetensors", "x");
+  EXPECT_TRUE(ck::discover_checkpoint(dir.path(), ck::ScreenColor::blue).empty());
+  ck::test::write_bytes(dir / "corridorkey_BLUE.pth", "x");
+  EXPECT_EQ(ck::discover_checkpoint(dir.path(), ck::ScreenColor::green), dir / "CorridorKey.safetensors")
+      << "a blue file is not a second green one";
+  EXPECT_EQ(ck::discover_checkpoint(dir.path(), ck::ScreenColor::blue), dir / "corridorkey_BLUE.pth");
+  ck::test::write_bytes(dir / "CorridorKeyBlue_1.0.safetensors", "x");
+  EXPECT_EQ(ck::discover_checkpoint(dir.path(), ck::ScreenColor::blue), dir / "CorridorKeyBlue_1.0.safetensors")
+      << ".safetensors wins over .pth for blue too";
+  ck::test::write_bytes(dir / "OldBlue.safetensors", "x");
+  const std::string err = error_of([&] { ck::discover_checkpoint(dir.path(), ck::ScreenColor::blue); });
+  EXPECT_NE(err.find("several blue-screen .safetensors files (CorridorKeyBlue_1.0.safetensors, OldBlue.safetensors)"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(ck::discover_checkpoint(dir.path(), ck::ScreenColor::green), dir / "CorridorKey.safetensors");
+}
+
+TEST(HubDownload, BlueComesFromItsOwnRepoAndFallsBackOnlyOnEntryNotFound) {
+  HubServer server;
+  TempDir dir;
+  fs::create_directories(dir / "ck");
+  ck::test::write_bytes(dir / "ck" / "CorridorKey.safetensors", fixture("CorridorKey.safetensors"));
+  server.set("CorridorKeyBlue_1.0.safetensors", {Kind::EntryNotFound, ""});
+  server.set("CorridorKeyBlue_1.0.pth", {Kind::Serve, fixture("CorridorKey.pth")});
+  ck::ResolveRequest request{{}, dir / "ck", true, ck::ScreenColor::blue};
+  const auto r = ck::resolve_checkpoint(request, options_for(server, dir));
+  EXPECT_EQ(r.path, dir / "ck" / "CorridorKeyBlue_1.0.pth") << "the green file in the folder does not count";
+  EXPECT_EQ(ck::test::read_bytes(r.path), fixture("CorridorKey.pth"));
+  EXPECT_EQ(server.count("GET /nikopueringer/CorridorKeyBlue_1.0/resolve/main/CorridorKeyBlue_1.0.safetensors"), 1);
+  EXPECT_EQ(server.count("GET /nikopueringer/CorridorKeyBlue_1.0/resolve/main/CorridorKeyBlue_1.0.pth"), 1);
+  EXPECT_EQ(server.count("CorridorKey_v1.0"), 0) << "nothing is asked of the green repo";
+  // The green one is still found, with no request.
+  const auto before = server.requests().size();
+  EXPECT_EQ(ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir)).path,
+            dir / "ck" / "CorridorKey.safetensors");
+  EXPECT_EQ(server.requests().size(), before);
+}
+
+TEST(HubDownload, BlueNeverFallsBackOnOtherErrors) {
+  HubServer server;
+  TempDir dir;
+  server.set("CorridorKeyBlue_1.0.safetensors", {Kind::ServerError, ""});
+  server.set("CorridorKeyBlue_1.0.pth", {Kind::Serve, fixture("CorridorKey.pth")});
+  ck::ResolveRequest request{{}, dir / "ck", true, ck::ScreenColor::blue};
+  EXPECT_THROW(ck::resolve_checkpoint(request, options_for(server, dir)), ck::HubError);
+  EXPECT_EQ(server.count("CorridorKeyBlue_1.0.pth"), 0);
+}
+
+TEST(HubDownload, OfflineBlueErrorNamesItsRepoAndTheFolder) {
+  HubServer server;
+  TempDir dir;
+  auto o = options_for(server, dir);
+  o.offline = true;
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true, ck::ScreenColor::blue}, o); });
+  EXPECT_NE(err.find("no blue-screen checkpoint"), std::string::npos) << err;
+  EXPECT_NE(err.find("nikopueringer/CorridorKeyBlue_1.0"), std::string::npos) << err;
+  EXPECT_NE(err.find("CorridorKeyBlue_1.0.safetensors"), std::string::npos) << err;
+  EXPECT_NE(err.find((dir / "ck").string()), std::string::npos) << err;
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(HubDownload, UsesTheBlueRepoOfTheHuggingFaceCache) {
+  HubServer server;
+  TempDir dir;
+  const fs::path green = dir / "hf-cache" / "models--nikopueringer--CorridorKey_v1.0" / "snapshots" / "abc";
+  const fs::path blue = dir / "hf-cache" / "models--nikopueringer--CorridorKeyBlue_1.0" / "snapshots" / "def";
+  fs::create_directories(green);
+  fs::create_directories(blue);
+  ck::test::write_bytes(green / "CorridorKey.safetensors", "green");
+  ck::test::write_bytes(blue / "CorridorKeyBlue_1.0.safetensors", "blue");
+  auto o = options_for(server, dir);
+  EXPECT_EQ(ck::resolve_checkpoint({{}, dir / "ck", true, ck::ScreenColor::blue}, o).path,
+            blue / "CorridorKeyBlue_1.0.safetensors");
+  EXPECT_EQ(ck::resolve_checkpoint({{}, dir / "ck", true}, o).path, green / "CorridorKey.safetensors");
+  EXPECT_TRUE(server.requests().empty());
+}

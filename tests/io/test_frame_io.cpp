@@ -213,6 +213,27 @@ TEST(FrameIo, PngWriterRoundTripsEveryByte) {
   EXPECT_EQ(wrong, 0);
 }
 
+TEST(FrameIo, Png16WriterRoundTripsEveryValueAndReadsBackAsAHint) {
+  TempDir dir;
+  cv::Mat gray(53, 300, CV_32FC1);
+  cv::randu(gray, -0.2, 1.2);
+  for (int x = 0; x < 300; ++x) gray.at<float>(0, x) = static_cast<float>(x) / 299.0f;  // a ramp
+  ck::write_png16(dir / "hint.png", gray);
+  const cv::Mat png = cv::imread((dir / "hint.png").string(), cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(png.type(), CV_16UC1);
+  int wrong = 0;
+  for (int y = 0; y < gray.rows; ++y)
+    for (int x = 0; x < gray.cols; ++x) {
+      const float v = std::clamp(gray.at<float>(y, x), 0.0f, 1.0f) * 65535.0f + 0.5f;
+      wrong += png.at<std::uint16_t>(y, x) != static_cast<std::uint16_t>(v) ? 1 : 0;
+    }
+  EXPECT_EQ(wrong, 0);
+  const cv::Mat hint = ck::read_hint(dir / "hint.png");
+  EXPECT_NEAR(hint.at<float>(0, 150), 150.0f / 299.0f, 1.0f / 65535.0f);
+  EXPECT_THROW(ck::write_png16(dir / "rgb.png", cv::Mat(4, 4, CV_32FC3)), ck::FrameError);
+  EXPECT_FALSE(std::filesystem::exists(dir / "rgb.png"));
+}
+
 TEST(FrameIo, BrokenFilesAreErrorsNamingTheFile) {
   TempDir dir;
   cv::imwrite((dir / "ok.png").string(), gradient(CV_8U, 3));

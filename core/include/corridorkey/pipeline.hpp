@@ -10,11 +10,13 @@
 
 #include "corridorkey/image.hpp"
 #include "corridorkey/model.hpp"
+#include "corridorkey/screen.hpp"
 
 namespace corridorkey {
 
 struct InferenceSettings {
-  bool input_is_linear = false;  ///< plate is linear light (EXR): resized in linear, then to sRGB
+  bool input_is_linear = false;                   ///< plate is linear light (EXR): resized in linear, then to sRGB
+  ScreenColor screen_color = ScreenColor::green;  ///< the despill works on this colour's channel
   double despill_strength = 1.0;
   bool auto_despeckle = true;
   int despeckle_size = 400;  ///< islands smaller than this many pixels are removed from the matte

@@ -109,6 +109,7 @@ FrameResult Engine::postprocess(const at::Tensor& alpha, const at::Tensor& fg, i
   if (settings.generate_comp) r.comp = at::empty({height, width, 3}, at::kFloat);
   kernels::PostSettings post;
   post.despill_strength = static_cast<float>(settings.despill_strength);
+  post.spill_channel = spill_channel(settings.screen_color);
   post.generate_comp = settings.generate_comp;
   const float* fg_px = r.fg.data_ptr<float>();
   const float* matte_px = matte.data_ptr<float>();

@@ -1,7 +1,7 @@
 // Per-pixel colour maths of the frame pipeline, as CPU twins (here) and CUDA kernels (cuda/).
 // Both follow the reference engine's CPU/OpenCV path: piecewise sRGB, luminance-preserving
-// despill with the (R+B)/2 limit, premultiplication, and a straight composite over the 128-px
-// grey checkerboard. Images are interleaved float32 (RGB, RGBA or single channel), row-major.
+// despill (the screen channel limited to the mean of the other two), premultiplication, and a straight composite over
+// the 128-px grey checkerboard. Images are interleaved float32 (RGB, RGBA or single channel), row-major.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +10,7 @@ namespace corridorkey::kernels {
 
 struct PostSettings {
   float despill_strength = 1.0f;
+  int spill_channel = 1;  // the screen colour's channel: 1 green, 2 blue
   bool generate_comp = true;
   int checker_size = 128;
   float checker_dark = 0.15f;   // sRGB

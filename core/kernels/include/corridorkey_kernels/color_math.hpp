@@ -87,19 +87,23 @@ CK_HOST_DEVICE inline float normalize(float v, int c, bool input_is_linear) {
   return ((input_is_linear ? linear_to_srgb(v) : v) - mean[c]) / stdv[c];
 }
 
-/// Luminance-preserving despill of one sRGB pixel in place (limit (R+B)/2, blended by strength).
-CK_HOST_DEVICE inline void despill(float* rgb, float strength) {
+/// Luminance-preserving despill of one sRGB pixel in place: the screen channel `spill` (1 = green,
+/// 2 = blue) is limited to the mean of the other two, half of the excess going to each of them,
+/// blended by strength. The blue formula is the green one with the roles of G and B exchanged
+/// (the other two channels are summed in RGB order in both, so a G/B swap commutes exactly).
+CK_HOST_DEVICE inline void despill(float* rgb, float strength, int spill = 1) {
   if (strength <= 0.0f) return;
-  const float r = rgb[0], g = rgb[1], b = rgb[2];
-  const float spill = fmaxf(g - (r + b) / 2.0f, 0.0f);
-  float rn = r + spill * 0.5f, gn = g - spill, bn = b + spill * 0.5f;
+  const int o1 = 0, o2 = spill == 2 ? 1 : 2;  // the other two channels, in RGB order
+  const float a = rgb[o1], s = rgb[spill], b = rgb[o2];
+  const float excess = fmaxf(s - (a + b) / 2.0f, 0.0f);
+  float an = a + excess * 0.5f, sn = s - excess, bn = b + excess * 0.5f;
   if (strength < 1.0f) {
     const float k = 1.0f - strength;
-    rn = r * k + rn * strength;
-    gn = g * k + gn * strength;
+    an = a * k + an * strength;
+    sn = s * k + sn * strength;
     bn = b * k + bn * strength;
   }
-  rgb[0] = rn, rgb[1] = gn, rgb[2] = bn;
+  rgb[o1] = an, rgb[spill] = sn, rgb[o2] = bn;
 }
 
 /// Linear colour `lin` with straight alpha `a` over the linear background `bg_linear`.
@@ -110,12 +114,12 @@ CK_HOST_DEVICE inline float composite(float lin, float a, float bg_linear) {
   return linear_to_srgb(over(lin, a, bg_linear));
 }
 
-/// One pixel of the post-processing: despill (limit (R+B)/2), sRGB->linear, premultiply into
+/// One pixel of the post-processing: despill of the screen channel, sRGB->linear, premultiply into
 /// `processed` (RGBA) and, when asked, the sRGB composite over the checkerboard value `bg_linear`.
 CK_HOST_DEVICE inline void postprocess_pixel(const float* fg, float a, float* processed, float* comp, float bg_linear,
                                              const PostSettings& s) {
   float rgb[3] = {fg[0], fg[1], fg[2]};
-  despill(rgb, s.despill_strength);
+  despill(rgb, s.despill_strength, s.spill_channel);
   const float lin[3] = {srgb_to_linear(rgb[0]), srgb_to_linear(rgb[1]), srgb_to_linear(rgb[2])};
   for (int c = 0; c < 3; ++c) processed[c] = lin[c] * a;
   processed[3] = a;

@@ -1,7 +1,10 @@
-// Checkpoint resolution: a file the user names, the one checkpoint in the checkpoints folder,
-// the standard Hugging Face cache, or a first-run download from the Hub that prefers
-// CorridorKey.safetensors and falls back to CorridorKey.pth only when the Hub says the
-// .safetensors entry does not exist (404 + X-Error-Code: EntryNotFound) — never on any other error.
+// Checkpoint resolution, per screen colour: a file the user names, the one checkpoint of that
+// colour in the checkpoints folder, the standard Hugging Face cache, or a first-run download from
+// the colour's Hub repo that prefers the .safetensors and falls back to the .pth only when the Hub
+// says the .safetensors entry does not exist (404 + X-Error-Code: EntryNotFound) — never on any
+// other error. Green: nikopueringer/CorridorKey_v1.0, CorridorKey.safetensors / .pth. Blue:
+// nikopueringer/CorridorKeyBlue_1.0, CorridorKeyBlue_1.0.safetensors / .pth. In a folder, a file
+// whose name contains "Blue" (any case) is the blue checkpoint; every other one is green.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "corridorkey/errors.hpp"
+#include "corridorkey/screen.hpp"
 
 namespace corridorkey {
 
@@ -28,8 +32,9 @@ class HubEntryNotFound : public HubError {
 };
 
 struct HubOptions {
-  std::string endpoint;  ///< HF_ENDPOINT, default https://huggingface.co
-  std::string repo = "nikopueringer/CorridorKey_v1.0";
+  std::string endpoint;                                         ///< HF_ENDPOINT, default https://huggingface.co
+  std::string repo = "nikopueringer/CorridorKey_v1.0";          ///< green (CORRIDORKEY_HUB_REPO)
+  std::string blue_repo = "nikopueringer/CorridorKeyBlue_1.0";  ///< blue (CORRIDORKEY_HUB_REPO_BLUE)
   std::string revision = "main";
   std::string token;               ///< HF_TOKEN, else huggingface_hub's token file
   bool offline = false;            ///< HF_HUB_OFFLINE=1: no network at all
@@ -45,10 +50,21 @@ struct HubOptions {
   static HubOptions from_environment();
 };
 
+/// Where the checkpoint of one screen colour comes from on the Hub.
+struct CheckpointSource {
+  std::string repo;         ///< e.g. nikopueringer/CorridorKeyBlue_1.0
+  std::string safetensors;  ///< the preferred file, e.g. CorridorKeyBlue_1.0.safetensors
+  std::string pth;          ///< the legacy fallback, e.g. CorridorKeyBlue_1.0.pth
+};
+
+/// The Hub repo and file names of `color`'s checkpoint.
+CheckpointSource checkpoint_source(const HubOptions& hub, ScreenColor color);
+
 struct ResolveRequest {
   std::filesystem::path checkpoint;      ///< --checkpoint: used as is, no discovery
   std::filesystem::path checkpoint_dir;  ///< --checkpoint-dir / CORRIDORKEY_CHECKPOINT_DIR / checkpoints/
   bool allow_download = true;
+  ScreenColor color = ScreenColor::green;  ///< which checkpoint: discovery, cache and download
 };
 
 struct ResolvedCheckpoint {
@@ -59,11 +75,12 @@ struct ResolvedCheckpoint {
 /// The default checkpoints folder: $CORRIDORKEY_CHECKPOINT_DIR, else <project root>/checkpoints.
 std::filesystem::path default_checkpoint_dir();
 
-/// Applies the discovery rules to one folder; returns the chosen file or an empty path when the
-/// folder holds no checkpoint. Throws HubError when it holds several of the chosen extension.
-std::filesystem::path discover_checkpoint(const std::filesystem::path& dir);
+/// Applies the discovery rules to one folder for one colour (the files whose names say that colour,
+/// see checkpoint_screen_color); returns the chosen file or an empty path when the folder holds no
+/// checkpoint of that colour. Throws HubError when it holds several of the chosen extension.
+std::filesystem::path discover_checkpoint(const std::filesystem::path& dir, ScreenColor color = ScreenColor::green);
 
-/// Resolves (and if needed downloads) the checkpoint. Throws HubError with what happened and how
+/// Resolves (and if needed downloads) the checkpoint of request.color. Throws HubError with what happened and how
 /// to fix it. Concurrent callers on one folder download once (a file lock); the others wait and
 /// use the result.
 ResolvedCheckpoint resolve_checkpoint(const ResolveRequest& request, const HubOptions& hub);

@@ -35,6 +35,10 @@ void write_exr(const std::filesystem::path& path, const cv::Mat& image);
 /// 8-bit PNG of a float RGB image in 0-1 (clipped, then truncated like the reference), atomically.
 void write_png8(const std::filesystem::path& path, const cv::Mat& rgb);
 
+/// 16-bit greyscale PNG of a one-channel float image in 0-1 (clipped, rounded to nearest), atomically:
+/// how generated alpha hints are stored.
+void write_png16(const std::filesystem::path& path, const cv::Mat& gray);
+
 /// Sequential reader of a video file's frames as RGB CV_8UC3.
 class VideoReader {
  public:
@@ -50,8 +54,11 @@ class VideoReader {
   cv::Mat next();
   /// The red channel of the next frame scaled to 0-1 (how the reference reads hint videos).
   cv::Mat next_hint();
-  /// Skips `n` frames.
+  /// Skips `n` frames (decoding them: exact, but as slow as reading them).
   void skip(int n);
+  /// Jumps to frame `index` through the container's index (fast, but the next frame may be a few
+  /// frames off with some codecs): for sampling a long video, not for keying it. False on failure.
+  bool seek(int index);
 
  private:
   struct Impl;
