@@ -51,16 +51,17 @@ if(CORRIDORKEY_BUILD_TESTS)
 endif()
 include(CorridorKeyVendored)
 
-# The layers above the core: io (OpenCV, libdeflate) and hub (libcurl); the tests' Hub server and
-# EXR reader (OpenSSL, OpenEXR). A core-only build looks for none of them.
+# The layers above the core: io (OpenCV, libdeflate, OpenEXR) and hub (libcurl); the tests' Hub
+# server (OpenSSL). A core-only build looks for none of them.
 if(NOT CORRIDORKEY_CORE_ONLY)
   find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs videoio)
   find_package(CURL REQUIRED)
   find_package(PkgConfig REQUIRED)
   # libdeflate: the deflate stream of the EXR (PXR24) and PNG writers.
   pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
+  # OpenEXR: the EXR compressions other than PXR24 (--exr-compression).
+  find_package(OpenEXR CONFIG REQUIRED)
   if(CORRIDORKEY_BUILD_TESTS)
     find_package(OpenSSL REQUIRED)
-    find_package(OpenEXR CONFIG REQUIRED)
   endif()
 endif()

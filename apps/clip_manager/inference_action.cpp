@@ -1,7 +1,5 @@
 // run_inference: reading, inference and writing overlap (a reader thread, the network on this
 // thread, a writer thread, bounded queues between them).
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ATen/Context.h>
@@ -17,7 +15,9 @@
 #include "corridorkey/errors.hpp"
 #include "corridorkey/hub/hub.hpp"
 #include "corridorkey/interrupt.hpp"
+#include "corridorkey/io/alpha_video.hpp"
 #include "corridorkey/io/clips.hpp"
+#include "corridorkey/io/ffmpeg.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/io/tensor_mat.hpp"
 #include "corridorkey/logging.hpp"
@@ -26,8 +26,6 @@
 #include "engines.hpp"
 #include "frame_source.hpp"
 #include "reporter.hpp"
-
-extern char** environ;
 
 namespace clip_manager {
 namespace ck = corridorkey;
@@ -54,13 +52,24 @@ struct WriteJob {
   ck::DeviceFence ready;
 };
 
+// The output folders of a clip and which of them this run writes.
 struct Outputs {
   fs::path fg, matte, comp, processed;
-  bool comp_enabled = true;
+  OutputSet which;
+  ck::ExrCompression exr = ck::ExrCompression::pxr24;
   std::vector<fs::path> files(const std::string& stem) const {
-    std::vector<fs::path> f{fg / (stem + ".exr"), matte / (stem + ".exr"), processed / (stem + ".exr")};
-    if (comp_enabled) f.push_back(comp / (stem + ".png"));
+    std::vector<fs::path> f;
+    if (which.fg) f.push_back(fg / (stem + ".exr"));
+    if (which.matte) f.push_back(matte / (stem + ".exr"));
+    if (which.processed) f.push_back(processed / (stem + ".exr"));
+    if (which.comp) f.push_back(comp / (stem + ".png"));
     return f;
+  }
+  void create() const {
+    for (const auto& [on, dir] :
+         {std::pair{which.fg, fg}, {which.matte, matte}, {which.processed, processed}, {which.comp, comp}}) {
+      if (on) fs::create_directories(dir);
+    }
   }
 };
 
@@ -110,28 +119,14 @@ void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceS
   job.ready.wait();
   const ck::FrameResult r =
       ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings).to(c10::Device(c10::kCPU));
-  ck::write_exr(out.fg / (job.stem + ".exr"), ck::tensor_mat(r.fg));
-  ck::write_exr(out.matte / (job.stem + ".exr"), ck::tensor_mat(r.alpha));
-  ck::write_exr(out.processed / (job.stem + ".exr"), ck::tensor_mat(r.processed));
-  if (out.comp_enabled) ck::write_png8(out.comp / (job.stem + ".png"), ck::tensor_mat(r.comp));
-}
-
-std::string find_on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "";
-  std::size_t start = 0;
-  while (start <= p.size()) {
-    const auto end = p.find(':', start);
-    const fs::path candidate = fs::path(p.substr(start, end - start)) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return {};
+  if (out.which.fg) ck::write_exr(out.fg / (job.stem + ".exr"), ck::tensor_mat(r.fg), out.exr);
+  if (out.which.matte) ck::write_exr(out.matte / (job.stem + ".exr"), ck::tensor_mat(r.alpha), out.exr);
+  if (out.which.processed) ck::write_exr(out.processed / (job.stem + ".exr"), ck::tensor_mat(r.processed), out.exr);
+  if (out.which.comp) ck::write_png8(out.comp / (job.stem + ".png"), ck::tensor_mat(r.comp));
 }
 
 void stitch_comp(const ck::Clip& clip, const Outputs& out) {
-  const std::string ffmpeg = find_on_path("ffmpeg");
+  const fs::path ffmpeg = ck::find_ffmpeg();
   if (ffmpeg.empty()) {
     ck::log_info("ffmpeg not found: not stitching ", clip.name, "_comp.mp4 (the Comp/ frames are written)");
     return;
@@ -139,23 +134,47 @@ void stitch_comp(const ck::Clip& clip, const Outputs& out) {
   const fs::path target = clip.output_dir() / (clip.name + "_comp.mp4");
   const fs::path temp = clip.output_dir() / ("." + clip.name + "_comp.tmp.mp4");
   const std::string fps = std::to_string(clip.input->fps > 0 ? clip.input->fps : 24.0);
-  const std::string pattern = (out.comp / "%05d.png").string();
-  std::vector<std::string> args{ffmpeg,  "-y",   "-loglevel", "error",    "-framerate", fps,          "-i",
-                                pattern, "-c:v", "libx264",   "-pix_fmt", "yuv420p",    temp.string()};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int status = 0;
-  if (::posix_spawn(&pid, ffmpeg.c_str(), nullptr, nullptr, argv.data(), environ) != 0 ||
-      ::waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  try {
+    ck::run_ffmpeg(ffmpeg, {"-y", "-loglevel", "error", "-framerate", fps, "-i", (out.comp / "%05d.png").string(),
+                            "-c:v", "libx264", "-pix_fmt", "yuv420p", temp.string()});
+    fs::rename(temp, target);
+    ck::log_info("wrote ", target.string());
+  } catch (const std::exception& e) {
     std::error_code ec;
     fs::remove(temp, ec);
-    ck::log_warn("ffmpeg could not stitch ", target.string(), "; the Comp/ frames are complete");
+    ck::log_warn("could not stitch ", target.string(), " (", e.what(), "); the Comp/ frames are complete");
+  }
+}
+
+// After a clip: its Processed frames as one video with alpha, once every frame of the clip has
+// one (a --frame-range chunk that completes the clip makes it; the others leave it to that one).
+void make_alpha_video(const ck::Clip& clip, const Outputs& out, const Options& o, int written, Reporter& reporter) {
+  const fs::path target = clip.output_dir() / (clip.name + "_processed" + ck::alpha_video_extension(o.alpha_video));
+  std::vector<fs::path> frames;
+  int missing = 0;
+  for (int i = 0; i < clip.input->frame_count; ++i) {
+    fs::path f = out.processed / (frame_stem(clip, i) + ".exr");
+    if (fs::exists(f))
+      frames.push_back(std::move(f));
+    else
+      ++missing;
+  }
+  if (missing > 0) {
+    ck::log_info("clip '", clip.name, "': ", target.filename().string(), " waits for all of its frames (", missing,
+                 " of ", clip.input->frame_count, " Processed frames missing)");
     return;
   }
-  fs::rename(temp, target);
-  ck::log_info("wrote ", target.string());
+  if (written == 0 && fs::exists(target)) return;  // nothing new since it was made
+  const double fps = clip.input->kind == ck::ClipAsset::Kind::Video && clip.input->fps > 0 ? clip.input->fps : o.fps;
+  try {
+    ck::write_alpha_video(frames, target, fps, o.alpha_video);
+    ck::log_info("wrote ", target.string(), " (", frames.size(), " frames at ", fps, " fps)");
+    reporter.event({{"event", "video"}, {"clip", clip.name}, {"file", target.string()}, {"frames", frames.size()}});
+  } catch (const std::exception& e) {
+    ck::log_error("clip '", clip.name, "': could not write ", target.string(), ": ", e.what());
+    reporter.event({{"event", "video_failed"}, {"clip", clip.name}, {"file", target.string()}, {"error", e.what()}});
+    throw;
+  }
 }
 
 struct ClipTally {
@@ -167,10 +186,13 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const ClipScreen& s
   Options o = options;
   o.settings.screen_color = screen.color;
   ClipTally tally;
-  Outputs out{clip.output_dir() / "FG", clip.output_dir() / "Matte", clip.output_dir() / "Comp",
-              clip.output_dir() / "Processed", o.settings.generate_comp};
-  for (const auto& d : {out.fg, out.matte, out.processed}) fs::create_directories(d);
-  if (out.comp_enabled) fs::create_directories(out.comp);
+  Outputs out{clip.output_dir() / "FG",
+              clip.output_dir() / "Matte",
+              clip.output_dir() / "Comp",
+              clip.output_dir() / "Processed",
+              o.outputs,
+              o.exr_compression};
+  out.create();
 
   std::vector<int> todo;
   const std::vector<int> wanted = frames_to_process(clip, o);
@@ -242,9 +264,16 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const ClipScreen& s
   writer.join();
   const bool interrupted = ck::interrupt_requested();
   reporter.clip_end(clip.name, tally.ok, tally.skipped, tally.failed, interrupted);
-  if (!interrupted && tally.failed == 0 && out.comp_enabled && clip.input->kind == ck::ClipAsset::Kind::Video &&
+  if (!interrupted && tally.failed == 0 && out.which.comp && clip.input->kind == ck::ClipAsset::Kind::Video &&
       !o.frame_range && o.max_frames < 0) {
     stitch_comp(clip, out);
+  }
+  if (!interrupted && o.alpha_video != ck::AlphaVideo::none) {
+    try {
+      make_alpha_video(clip, out, o, tally.ok, reporter);
+    } catch (const std::exception&) {
+      ++tally.failed;  // the clip's delivery failed: the run says so in its exit code
+    }
   }
   return tally;
 }
@@ -253,6 +282,13 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const ClipScreen& s
 
 int run_inference(const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
+  // Encoders are checked before any frame is processed.
+  try {
+    ck::check_alpha_video_encoder(o.alpha_video);
+  } catch (const ck::IoError& e) {
+    throw ck::UsageError(e.what());
+  }
+
   ck::organise_clips(o.clips_dir);
   const std::vector<ck::Clip> clips = ck::scan_clips(o.clips_dir);
   int not_ready = 0;

@@ -75,7 +75,17 @@ Options:
   --no-despeckle         keep small islands in the matte (default: remove them)
   --despeckle-size N     islands smaller than N pixels are removed (default 400)
   --refiner-scale S      multiplier of the refiner's corrections (default 1.0)
-  --no-comp              do not write Comp/*.png previews
+  --outputs LIST         which outputs to write, comma-separated: fg, matte, processed, comp
+                         (default all four); --skip-existing looks only at these
+  --no-comp              do not write Comp/*.png previews (same as leaving comp out of --outputs)
+  --exr-compression C    pxr24 | zip | zips | piz | dwaa | dwab | rle | none (default pxr24, as the
+                         reference; dwaa/dwab are lossy, pxr24 is lossless for half floats)
+  --alpha-video V        prores | webm | none (default none): after a clip, its Processed frames as
+                         one video with alpha, <clip>_processed.mov (ProRes 4444) or .webm (VP9),
+                         straight sRGB colour; needs ffmpeg. With --frame-range, the chunk that
+                         completes the clip makes it
+  --fps F                frame rate of the alpha video of an image sequence (default 24; a video
+                         clip keeps its own)
   --backbone-only        allow a checkpoint without refiner weights
   --json                 NDJSON progress events and a final summary on stdout
   --verify               inspect_checkpoint: load every tensor and check it builds the network
@@ -85,8 +95,8 @@ Options:
   -h, --help             this text
 
 Outputs (per input frame, named after its file stem; 5-digit index for video input):
-  FG/        straight foreground, sRGB, RGB half-float EXR (PXR24)
-  Matte/     alpha, linear, single-channel half-float EXR (PXR24)
+  FG/        straight foreground, sRGB, RGB half-float EXR (PXR24 unless --exr-compression)
+  Matte/     alpha, linear, single-channel half-float EXR
   Processed/ despilled foreground premultiplied by the despeckled alpha, linear RGBA EXR
   Comp/      preview over a grey checkerboard, sRGB 8-bit PNG (+ <clip>_comp.mp4 for video input)
 
@@ -203,8 +213,36 @@ Options parse_options(int argc, char** argv) {
     } else if (arg == "--refiner-scale")
       o.settings.refiner_scale = to_double(arg, next());
     else if (arg == "--no-comp")
-      o.settings.generate_comp = false;
-    else if (arg == "--backbone-only")
+      o.outputs.comp = false;
+    else if (arg == "--outputs") {
+      const std::string v = next();
+      o.outputs = {false, false, false, false};
+      std::size_t start = 0;
+      while (start <= v.size()) {
+        const auto comma = v.find(',', start);
+        const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (item == "fg")
+          o.outputs.fg = true;
+        else if (item == "matte")
+          o.outputs.matte = true;
+        else if (item == "processed")
+          o.outputs.processed = true;
+        else if (item == "comp")
+          o.outputs.comp = true;
+        else
+          throw UsageError("unknown output '" + item + "' in --outputs " + v +
+                           ": use a comma-separated list of fg, matte, processed, comp");
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    } else if (arg == "--exr-compression")
+      o.exr_compression = corridorkey::parse_exr_compression(next());
+    else if (arg == "--alpha-video")
+      o.alpha_video = corridorkey::parse_alpha_video(next());
+    else if (arg == "--fps") {
+      o.fps = to_double(arg, next());
+      if (!(o.fps > 0 && o.fps <= 1000)) throw UsageError("--fps must be a frame rate above 0 (e.g. 24, 23.976, 25)");
+    } else if (arg == "--backbone-only")
       o.backbone_only = true;
     else if (arg == "--json")
       o.json = true;
@@ -219,6 +257,10 @@ Options parse_options(int argc, char** argv) {
   }
   if (!o.help && !o.version && o.action.empty()) {
     throw UsageError("--action is required: list, run_inference, generate_alphas or inspect_checkpoint (see --help)");
+  }
+  o.settings.generate_comp = o.outputs.comp;
+  if (o.alpha_video != corridorkey::AlphaVideo::none && !o.outputs.processed) {
+    throw UsageError("--alpha-video is made from the Processed frames: add processed to --outputs");
   }
   if (o.action == "inspect_checkpoint" && o.checkpoint.empty() && !o.help) {
     throw UsageError("--action inspect_checkpoint needs --checkpoint FILE");

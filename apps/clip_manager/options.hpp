@@ -6,12 +6,19 @@
 #include <string>
 #include <vector>
 
+#include "corridorkey/io/alpha_video.hpp"
+#include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/logging.hpp"
 #include "corridorkey/pipeline.hpp"
 
 namespace clip_manager {
 
 enum ExitCode { kOk = 0, kSomeFailed = 1, kUsage = 2, kModel = 3, kInterrupted = 130 };
+
+/// The per-frame outputs run_inference writes (--outputs).
+struct OutputSet {
+  bool fg = true, matte = true, processed = true, comp = true;
+};
 
 struct Options {
   std::string action;  // list | run_inference | generate_alphas | inspect_checkpoint
@@ -26,7 +33,11 @@ struct Options {
   int max_frames = -1;
   std::optional<std::pair<int, int>> frame_range;
   bool skip_existing = false;
-  corridorkey::InferenceSettings settings;
+  corridorkey::InferenceSettings settings;  // settings.generate_comp follows outputs.comp
+  OutputSet outputs;
+  corridorkey::ExrCompression exr_compression = corridorkey::ExrCompression::pxr24;
+  corridorkey::AlphaVideo alpha_video = corridorkey::AlphaVideo::none;
+  double fps = 24;  // of the alpha video of an image sequence
   bool backbone_only = false;
   int threads = 0;  // 0: all cores
   corridorkey::LogLevel log_level = corridorkey::LogLevel::info;

@@ -18,6 +18,9 @@ namespace corridorkey::detail {
 /// channels. Values are rounded to half to nearest even, as Imath's half does.
 std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image);
 
+/// The same channels and half values through OpenEXR, with `compression` (an Imf::Compression).
+std::vector<std::uint8_t> encode_exr_half_openexr(const cv::Mat& image, int compression);
+
 /// Encodes 8-bit interleaved RGB rows (`stride` bytes apart) as a PNG file.
 std::vector<std::uint8_t> encode_png_rgb8(const std::uint8_t* rgb, int width, int height, std::size_t stride);
 

@@ -127,12 +127,36 @@ cv::Mat read_hint(const fs::path& path) {
   return img;
 }
 
-void write_exr(const fs::path& path, const cv::Mat& image) {
+namespace {
+constexpr std::pair<ExrCompression, const char*> kExrCompressions[] = {
+    {ExrCompression::pxr24, "pxr24"}, {ExrCompression::zip, "zip"},   {ExrCompression::zips, "zips"},
+    {ExrCompression::piz, "piz"},     {ExrCompression::dwaa, "dwaa"}, {ExrCompression::dwab, "dwab"},
+    {ExrCompression::rle, "rle"},     {ExrCompression::none, "none"}};
+}  // namespace
+
+ExrCompression parse_exr_compression(const std::string& name) {
+  std::string n = name;
+  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const auto& [c, s] : kExrCompressions) {
+    if (n == s) return c;
+  }
+  throw UsageError("unknown EXR compression '" + name + "': use pxr24, zip, zips, piz, dwaa, dwab, rle or none");
+}
+
+const char* exr_compression_name(ExrCompression compression) {
+  for (const auto& [c, s] : kExrCompressions) {
+    if (c == compression) return s;
+  }
+  return "?";
+}
+
+void write_exr(const fs::path& path, const cv::Mat& image, ExrCompression compression) {
   cv::Mat f = image;
   if (f.depth() != CV_32F) image.convertTo(f, CV_32F);
   std::vector<std::uint8_t> bytes;
   try {
-    bytes = detail::encode_exr_half_pxr24(f);
+    bytes = compression == ExrCompression::pxr24 ? detail::encode_exr_half_pxr24(f)
+                                                 : detail::encode_exr_half_openexr(f, static_cast<int>(compression));
   } catch (const FrameError& e) {
     throw FrameError("cannot write '" + path.string() + "': " + e.what());
   }

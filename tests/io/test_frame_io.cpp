@@ -116,6 +116,42 @@ TEST(FrameIo, WritesHalfPxr24ExrAndTruncated8BitPng) {
   for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
 }
 
+TEST(FrameIo, EveryExrCompressionReadsBackInOpenExrAndOpenCv) {
+  TempDir dir;
+  const std::vector<std::pair<const char*, Imf::Compression>> all{
+      {"pxr24", Imf::PXR24_COMPRESSION}, {"zip", Imf::ZIP_COMPRESSION},   {"zips", Imf::ZIPS_COMPRESSION},
+      {"piz", Imf::PIZ_COMPRESSION},     {"dwaa", Imf::DWAA_COMPRESSION}, {"dwab", Imf::DWAB_COMPRESSION},
+      {"rle", Imf::RLE_COMPRESSION},     {"none", Imf::NO_COMPRESSION}};
+  for (const int channels : {1, 3, 4}) {
+    const cv::Mat image = gradient(CV_32F, channels);
+    for (const auto& [name, code] : all) {
+      const ck::ExrCompression c = ck::parse_exr_compression(name);
+      EXPECT_STREQ(ck::exr_compression_name(c), name);
+      const fs::path file = dir / (std::string(name) + std::to_string(channels) + ".exr");
+      ck::write_exr(file, image, c);
+      Imf::InputFile in(file.c_str());
+      EXPECT_EQ(in.header().compression(), code) << name;
+      std::vector<std::string> names;
+      for (auto it = in.header().channels().begin(); it != in.header().channels().end(); ++it) {
+        names.emplace_back(it.name());
+        EXPECT_EQ(it.channel().type, Imf::HALF) << name;
+      }
+      const std::vector<std::string> want = channels == 1   ? std::vector<std::string>{"Y"}
+                                            : channels == 3 ? std::vector<std::string>{"B", "G", "R"}
+                                                            : std::vector<std::string>{"A", "B", "G", "R"};
+      EXPECT_EQ(names, want) << name;
+      cv::Mat back = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
+      ASSERT_FALSE(back.empty()) << name;
+      if (channels == 3) cv::cvtColor(back, back, cv::COLOR_BGR2RGB);
+      if (channels == 4) cv::cvtColor(back, back, cv::COLOR_BGRA2RGBA);
+      const bool lossy = std::string(name).rfind("dwa", 0) == 0;
+      EXPECT_LE(cv::norm(back, image, cv::NORM_INF), lossy ? 0.05 : 1e-3) << name << " " << channels;
+    }
+  }
+  EXPECT_THROW(ck::parse_exr_compression("lzma"), ck::UsageError);
+  EXPECT_EQ(ck::parse_exr_compression("ZIP"), ck::ExrCompression::zip);
+}
+
 // Our EXR writer against OpenCV's (OpenEXR's own PXR24 compressor): the same header attributes
 // and the same half values, bit for bit, for every kind of float (subnormals, overflow, negatives,
 // rounding ties), in chunks that compress and in noise that OpenEXR stores raw.

@@ -28,9 +28,18 @@ cv::Mat read_plate(const std::filesystem::path& path);
 /// A hint as CV_32FC1 in 0-1: the first channel of a colour image, 8/16-bit scaled, float as is.
 cv::Mat read_hint(const std::filesystem::path& path);
 
-/// EXR, half float, PXR24, written atomically. `image` is float RGB (3), one channel, or RGBA (4),
+/// EXR compressions (OpenEXR's codes). PXR24 (the reference's) is our own fast writer; the others
+/// are written through OpenEXR.
+enum class ExrCompression { none = 0, rle = 1, zips = 2, zip = 3, piz = 4, pxr24 = 5, dwaa = 8, dwab = 9 };
+
+/// "pxr24", "zip", ... (any case); throws UsageError naming the choices otherwise.
+ExrCompression parse_exr_compression(const std::string& name);
+const char* exr_compression_name(ExrCompression compression);
+
+/// EXR, half float, written atomically. `image` is float RGB (3), one channel ("Y"), or RGBA (4),
 /// in RGB(A) order; OpenCV's BGR(A) order is handled here.
-void write_exr(const std::filesystem::path& path, const cv::Mat& image);
+void write_exr(const std::filesystem::path& path, const cv::Mat& image,
+               ExrCompression compression = ExrCompression::pxr24);
 
 /// 8-bit PNG of a float RGB image in 0-1 (clipped, then truncated like the reference), atomically.
 void write_png8(const std::filesystem::path& path, const cv::Mat& rgb);

@@ -1,0 +1,54 @@
+// EXR files in the compressions our own PXR24 writer does not produce, through OpenEXR.
+#include <Imath/half.h>
+#include <ImfChannelList.h>
+#include <ImfFrameBuffer.h>
+#include <ImfHeader.h>
+#include <ImfOutputFile.h>
+#include <ImfStdIO.h>
+
+#include <string>
+
+#include "corridorkey/errors.hpp"
+#include "encoders.hpp"
+
+namespace corridorkey::detail {
+
+std::vector<std::uint8_t> encode_exr_half_openexr(const cv::Mat& image, int compression) {
+  if (image.depth() != CV_32F) throw FrameError("EXR output needs a float image");
+  const int width = image.cols, height = image.rows, count = image.channels();
+  if (width <= 0 || height <= 0) throw FrameError("EXR output needs a non-empty image");
+  static const char* const kNames[4][4] = {{"Y"}, {}, {"R", "G", "B"}, {"R", "G", "B", "A"}};
+  if (count != 1 && count != 3 && count != 4)
+    throw FrameError("EXR output needs 1, 3 or 4 channels, got " + std::to_string(count));
+  // Interleaved half values in the input's (RGB(A)) order.
+  const std::size_t pixels = static_cast<std::size_t>(width) * height;
+  std::vector<Imath::half> halves(pixels * count);
+  for (int y = 0; y < height; ++y) {
+    const float* row = image.ptr<float>(y);
+    Imath::half* out = halves.data() + static_cast<std::size_t>(y) * width * count;
+    for (int i = 0; i < width * count; ++i) out[i] = Imath::half(row[i]);
+  }
+  try {
+    Imf::Header header(width, height);
+    header.compression() = static_cast<Imf::Compression>(compression);
+    Imf::FrameBuffer frame;
+    const std::size_t x_stride = sizeof(Imath::half) * count, y_stride = x_stride * width;
+    for (int c = 0; c < count; ++c) {
+      header.channels().insert(kNames[count - 1][c], Imf::Channel(Imf::HALF));
+      frame.insert(kNames[count - 1][c],
+                   Imf::Slice(Imf::HALF, reinterpret_cast<char*>(halves.data() + c), x_stride, y_stride));
+    }
+    Imf::StdOSStream stream;
+    {
+      Imf::OutputFile file(stream, header);  // its destructor writes the line offsets
+      file.setFrameBuffer(frame);
+      file.writePixels(height);
+    }
+    const std::string s = stream.str();
+    return {s.begin(), s.end()};
+  } catch (const std::exception& e) {
+    throw FrameError(std::string("OpenEXR could not encode the image: ") + e.what());
+  }
+}
+
+}  // namespace corridorkey::detail
