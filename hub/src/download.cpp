@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "corridorkey/checkpoint.hpp"
@@ -33,16 +34,24 @@ struct Transfer {
   int write_errno = 0;
   // Headers of the last response in the redirect chain ...
   long status = 0;
-  std::string error_code, content_range;
+  int responses = 0;
+  std::string error_code, error_message, content_range;
   std::int64_t content_length = -1;
-  // ... and the Hub's own, which come on the first (redirect) response.
-  std::string linked_etag;
+  // ... and the Hub's own, which come on the first response (the redirect for LFS files).
+  std::string linked_etag, repo_commit;
   std::int64_t linked_size = -1;
+  // The version the partial file on disk belongs to ("<etag> <size>" in its .etag sidecar), and
+  // what the first body byte found.
+  std::string partial_etag;
+  bool not_hub = false, other_version = false;
   std::uint64_t received = 0;
   std::chrono::steady_clock::time_point start, last_report;
   bool progress_bar = false;
   std::string name;
 };
+
+// The .etag sidecar of a partial download: "<etag> <size>" of the version its bytes belong to.
+fs::path sidecar(const fs::path& partial) { return fs::path(partial.string() + ".etag"); }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -51,7 +60,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   if (line.rfind("HTTP/", 0) == 0) {
     const auto sp = line.find(' ');
     t->status = sp == std::string::npos ? 0 : std::atol(line.c_str() + sp + 1);
-    t->error_code.clear(), t->content_range.clear(), t->content_length = -1;
+    t->error_code.clear(), t->error_message.clear(), t->content_range.clear(), t->content_length = -1;
+    ++t->responses;
     return size * n;
   }
   const auto colon = line.find(':');
@@ -61,6 +71,12 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   value.erase(0, value.find_first_not_of(' '));
   if (key == "x-error-code")
     t->error_code = value;
+  else if (key == "x-error-message")
+    t->error_message = value;
+  else if (key == "x-repo-commit")
+    t->repo_commit = value;
+  else if (key == "etag" && t->responses == 1 && t->linked_etag.empty())
+    t->linked_etag = value;  // a small (non-LFS) file: the Hub's own ETag
   else if (key == "content-range")
     t->content_range = value;
   else if (key == "content-length")
@@ -76,6 +92,17 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   if (t->status != 200 && t->status != 206) return size * n;  // an error page: not ours to keep
   if (t->out == nullptr) {
+    // The first byte: the answer must come from the Hub (a captive portal, a proxy's page or a
+    // wrong HF_ENDPOINT answers 200 without its headers), and a resumed file must be of the same
+    // version as the bytes already on disk. Otherwise nothing is written.
+    if (t->repo_commit.empty() || t->linked_etag.empty()) {
+      t->not_hub = true;
+      return 0;
+    }
+    if (t->status == 206 && t->offset > 0 && t->partial_etag != t->linked_etag) {
+      t->other_version = true;
+      return 0;
+    }
     // 206: the server honoured our Range, append; 200: it sent the whole file, start over.
     const bool append = t->status == 206 && t->offset > 0;
     if (!append) t->offset = 0;
@@ -83,6 +110,12 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
     if (t->out == nullptr) {
       t->write_errno = errno;
       return 0;
+    }
+    if (!append) {  // a fresh start: record which version these bytes are
+      std::ofstream tag(sidecar(t->partial), std::ios::trunc);
+      const std::int64_t total = t->linked_size >= 0 ? t->linked_size : t->content_length;
+      tag << t->linked_etag << " " << total << "\n";
+      t->partial_etag = t->linked_etag;
     }
   }
   if (std::fwrite(data, 1, size * n, t->out) != size * n) {
@@ -133,39 +166,69 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
 
 enum class Outcome { Done, Retry, RestartFromZero };
 
+// An error answer, classified as huggingface_hub classifies it (X-Error-Code, X-Error-Message).
 [[noreturn]] void fail_status(const Transfer& t, const HubOptions& hub, const std::string& filename,
                               const std::string& url) {
   const std::string where = hub.repo + "@" + hub.revision;
+  const std::string said = t.error_message.empty() ? "" : " (the Hub says: " + t.error_message + ")";
+  const std::string token = hub.token.empty() ? "no token was sent (set HF_TOKEN to one with access)"
+                                              : "the token from " + hub.token_source + " has no access to it";
+  if (t.error_code == "RevisionNotFound") {
+    throw HubError("revision '" + hub.revision + "' of " + hub.repo + " does not exist on " + hub.endpoint + said +
+                   ". Check CORRIDORKEY_HUB_REVISION.");
+  }
+  if (t.error_code == "EntryNotFound") {
+    throw HubEntryNotFound("the Hub has no '" + filename + "' in " + where + " (" + url + ")");
+  }
+  if (t.error_code == "GatedRepo") {
+    throw HubError(hub.repo + " is a gated repository" + said + ": accept its conditions at " + hub.endpoint + "/" +
+                   hub.repo + " while logged in, then use a token of that account; " + token + ".");
+  }
+  if (t.error_message == "Access to this resource is disabled.") {
+    throw HubError("access to " + hub.repo + " has been disabled on " + hub.endpoint + said +
+                   ": it cannot be downloaded. Put the checkpoint into the folder by hand.");
+  }
+  if (t.status == 401 && t.error_message == "Invalid credentials in Authorization header") {
+    throw HubError("the Hub rejected the token from " + hub.token_source +
+                   " as invalid or expired (HTTP 401: Invalid credentials in Authorization header). Create a new "
+                   "token at " + hub.endpoint + "/settings/tokens, or remove it: the official checkpoints need none.");
+  }
+  if (t.error_code == "RepoNotFound" || t.status == 401) {
+    throw HubError("repository " + hub.repo + " was not found on " + hub.endpoint + " (HTTP " +
+                   std::to_string(t.status) + ")" + said + ". If it is private or gated, " + token +
+                   "; otherwise check CORRIDORKEY_HUB_REPO and HF_ENDPOINT.");
+  }
   if (t.status == 404) {
-    if (t.error_code == "EntryNotFound") {
-      throw HubEntryNotFound("the Hub has no '" + filename + "' in " + where + " (" + url + ")");
-    }
-    if (t.error_code == "RevisionNotFound") {
-      throw HubError("revision '" + hub.revision + "' of " + hub.repo + " does not exist on " + hub.endpoint +
-                     ". Check CORRIDORKEY_HUB_REVISION.");
-    }
-    if (t.error_code == "RepoNotFound") {
-      throw HubError("repository " + hub.repo + " was not found on " + hub.endpoint +
-                     " (it may be private: set HF_TOKEN). Check CORRIDORKEY_HUB_REPO and HF_ENDPOINT.");
-    }
     throw HubError("the Hub answered 404 for " + url + " without saying the entry is missing (X-Error-Code: '" +
                    t.error_code + "'); not falling back. Check HF_ENDPOINT.");
   }
-  if (t.status == 401 || t.status == 403) {
-    throw HubError(
-        "access to " + where + " was refused (HTTP " + std::to_string(t.status) +
-        "): the repository is gated or private. " +
-        (hub.token.empty() ? "Set HF_TOKEN to a token with access." : "The token in HF_TOKEN lacks access to it."));
+  if (t.status == 403) {
+    throw HubError("access to " + where + " is forbidden (HTTP 403)" + said + "; " + token + ".");
   }
-  throw HubError("the Hub answered HTTP " + std::to_string(t.status) + " for " + url);
+  throw HubError("the Hub answered HTTP " + std::to_string(t.status) + " for " + url + said);
 }
 
-std::string expected_sha256(const Transfer& t) {
-  std::string etag = t.linked_etag;
+std::string sha256_of_etag(std::string etag) {
   if (etag.rfind("W/", 0) == 0) etag.erase(0, 2);
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
   etag = lower(etag);
   return (etag.size() == 64 && etag.find_first_not_of("0123456789abcdef") == std::string::npos) ? etag : "";
+}
+
+std::string expected_sha256(const Transfer& t) { return sha256_of_etag(t.linked_etag); }
+
+std::pair<std::string, std::int64_t> read_sidecar(const fs::path& partial) {
+  std::ifstream in(sidecar(partial));
+  std::string etag;
+  std::int64_t size = -1;
+  if (!(in >> etag >> size)) return {"", -1};
+  return {etag, size};
+}
+
+void remove_partial(const fs::path& partial) {
+  std::error_code ec;
+  fs::remove(partial, ec);
+  fs::remove(sidecar(partial), ec);
 }
 
 }  // namespace
@@ -180,10 +243,36 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
   t.progress_bar = hub.progress_bar;
   log_info("downloading ", url, " into ", dir.string());
 
+  // A partial download from an earlier run: of an unknown version (no sidecar), it is dropped; if
+  // complete, it is verified and finished without downloading again.
+  {
+    std::error_code ec;
+    const auto [etag, size] = read_sidecar(t.partial);
+    if (fs::exists(t.partial, ec) && etag.empty()) {
+      log_info("dropping ", t.partial.string(), ": its version is unknown");
+      remove_partial(t.partial);
+    } else if (!etag.empty() && size >= 0 && fs::exists(t.partial, ec) &&
+               fs::file_size(t.partial, ec) == static_cast<std::uint64_t>(size)) {
+      const std::string sha = sha256_of_etag(etag);
+      if (sha.empty() || sha256_file(t.partial) == sha) {
+        fs::rename(t.partial, final_path);
+        fs::remove(sidecar(t.partial), ec);
+        log_info("finished ", filename, " from the complete ", t.partial.filename().string(),
+                 " of an earlier run (", sha.empty() ? "size" : "sha256", " verified), without downloading again");
+        return final_path;
+      }
+      log_info(t.partial.string(), " is complete but its sha256 is wrong: downloading afresh");
+      remove_partial(t.partial);
+    }
+  }
+
   double delay = hub.backoff_seconds;
   for (int attempt = 0;; ++attempt) {
     std::error_code ec;
     t.offset = fs::exists(t.partial, ec) ? fs::file_size(t.partial, ec) : 0;
+    t.partial_etag = t.offset > 0 ? read_sidecar(t.partial).first : "";
+    t.not_hub = t.other_version = false;
+    t.responses = 0, t.repo_commit.clear(), t.linked_etag.clear(), t.linked_size = -1;
     t.out = nullptr, t.write_errno = 0, t.status = 0, t.received = 0;
     t.start = t.last_report = std::chrono::steady_clock::now();
     CURL* curl = curl_easy_init();
@@ -219,6 +308,19 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
 
     bool retry = false;
     std::string reason;
+    if (t.not_hub) {
+      throw HubError("the server at " + hub.endpoint + " answered " + url +
+                     " with a page that is not the Hugging Face Hub's (no X-Repo-Commit or ETag header): a captive "
+                     "portal, a proxy, or a wrong HF_ENDPOINT. Check HF_ENDPOINT and the proxy settings (HTTPS_PROXY, "
+                     "HTTP_PROXY); nothing was saved.");
+    }
+    if (t.other_version) {
+      log_info(t.partial.filename().string(), " holds bytes of another version of ", filename, " (", t.partial_etag,
+               "); the Hub now serves ", t.linked_etag, ": starting over");
+      remove_partial(t.partial);
+      if (attempt >= hub.retries) throw HubError("the Hub kept changing the version of " + filename + "; run again");
+      continue;
+    }
     if (rc == CURLE_ABORTED_BY_CALLBACK) {
       throw HubError("download of " + filename + " interrupted; run again to resume from " + t.partial.string());
     }
@@ -248,7 +350,7 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
     } else if (rc != CURLE_OK) {
       throw HubError("download of " + url + " failed: " + curl_easy_strerror(rc));
     } else if (t.status == 416) {
-      fs::remove(t.partial, ec);  // our partial file is not a prefix of theirs
+      remove_partial(t.partial);  // our partial file is not a prefix of theirs
       retry = true;
       reason = "range not satisfiable; restarting";
     } else if (t.status >= 500 || t.status == 429) {
@@ -279,7 +381,7 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
   if (!want_sha.empty()) {
     const std::string got = sha256_file(t.partial);
     if (got != want_sha) {
-      fs::remove(t.partial, ec);
+      remove_partial(t.partial);
       throw HubError("checksum mismatch for " + filename + ": the Hub says sha256 " + want_sha + ", the download has " +
                      got + ". The file was deleted; run again to download it afresh.");
     }
@@ -287,12 +389,13 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
     std::int64_t want = t.linked_size;
     if (want < 0 && t.content_length >= 0) want = static_cast<std::int64_t>(t.offset) + t.content_length;
     if (want >= 0 && static_cast<std::uint64_t>(want) != size) {
-      fs::remove(t.partial, ec);
+      remove_partial(t.partial);
       throw HubError("size mismatch for " + filename + ": expected " + std::to_string(want) + " bytes, got " +
                      std::to_string(size) + ". The file was deleted; run again.");
     }
   }
   fs::rename(t.partial, final_path);
+  fs::remove(sidecar(t.partial), ec);
   log_info("downloaded ", filename, " (", human_bytes(static_cast<double>(size)), ")",
            want_sha.empty() ? "" : ", sha256 verified");
   return final_path;

@@ -35,23 +35,26 @@ std::string names(const std::vector<fs::path>& files) {
   return s;
 }
 
-// huggingface_hub's cache: <cache>/models--<owner>--<name>/snapshots/<commit>/<file>, the commit
-// named by refs/<revision> when present.
+// huggingface_hub's cache: <cache>/models--<owner>--<name>/snapshots/<commit>/<file>. The commit
+// is the revision itself when it is a commit hash, else the one refs/<revision> names; no other
+// snapshot is ever used (it would be another version of the file).
 fs::path from_hf_cache(const HubOptions& hub, const CheckpointSource& source) {
   std::string folder = "models--" + source.repo;
   for (std::size_t p = 0; (p = folder.find('/', p)) != std::string::npos;) folder.replace(p, 1, "--");
   const fs::path root = hub.hf_cache / folder;
+  const bool is_commit =
+      hub.revision.size() == 40 && hub.revision.find_first_not_of("0123456789abcdef") == std::string::npos;
+  std::string commit = hub.revision;
+  if (!is_commit) {
+    std::ifstream ref(root / "refs" / hub.revision);
+    if (!ref || !std::getline(ref, commit)) return {};
+    while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();
+    if (commit.empty() || commit.find('/') != std::string::npos || commit == "..") return {};
+  }
   std::error_code ec;
-  if (!fs::is_directory(root / "snapshots", ec)) return {};
-  std::vector<fs::path> snapshots;
-  std::ifstream ref(root / "refs" / hub.revision);
-  std::string commit;
-  if (ref && std::getline(ref, commit) && !commit.empty()) snapshots.push_back(root / "snapshots" / commit);
-  for (const auto& e : fs::directory_iterator(root / "snapshots", ec)) snapshots.push_back(e.path());
   for (const std::string& name : {source.safetensors, source.pth}) {
-    for (const auto& s : snapshots) {
-      if (fs::is_regular_file(s / name, ec)) return s / name;
-    }
+    const fs::path file = root / "snapshots" / commit / name;
+    if (fs::is_regular_file(file, ec)) return file;
   }
   return {};
 }

@@ -3,7 +3,9 @@
 // downloading the .pth; only the Hub's EntryNotFound for the .safetensors may.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "corridorkey/checkpoint.hpp"
@@ -22,7 +24,8 @@ using Kind = HubResponse::Kind;
 
 namespace {
 
-std::string fixture(const char* name) { return ck::test::read_bytes(ck::test::fixtures() / "tiny" / name); }
+fs::path fixtures_tiny(const char* name) { return ck::test::fixtures() / "tiny" / name; }
+std::string fixture(const char* name) { return ck::test::read_bytes(fixtures_tiny(name)); }
 
 ck::HubOptions options_for(const HubServer& server, const TempDir& dir) {
   ck::HubOptions o;
@@ -81,13 +84,21 @@ TEST_P(HubNoFallback, NeverRequestsThePth) {
   EXPECT_NE(err.find(GetParam().message), std::string::npos) << "error was: " << err;
   EXPECT_EQ(server.count("CorridorKey.pth"), 0) << "a failure must never fall back to the .pth";
   EXPECT_TRUE(ck::discover_checkpoint(dir / "ck").empty()) << "no checkpoint may be left behind";
+  EXPECT_FALSE(fs::exists(dir / "ck" / "CorridorKey.safetensors.incomplete") &&
+               fs::file_size(dir / "ck" / "CorridorKey.safetensors.incomplete") > 0 &&
+               std::string(GetParam().name) == "not_the_hub")
+      << "a page that is not the Hub's is never saved";
 }
 
 std::string garbage(std::size_t n) { return std::string(n, 'z'); }
 
 INSTANTIATE_TEST_SUITE_P(
     EveryFailureClass, HubNoFallback,
-    ::testing::Values(NoFallback{"unauthorized", {Kind::Unauthorized, ""}, "gated or private. Set HF_TOKEN"},
+    ::testing::Values(NoFallback{"unauthorized", {Kind::Unauthorized, ""}, "is a gated repository"},
+                      NoFallback{"invalid_token", {Kind::InvalidCredentials, ""}, "as invalid or expired"},
+                      NoFallback{"disabled", {Kind::DisabledRepo, ""}, "has been disabled"},
+                      NoFallback{"repo_not_found_401", {Kind::RepoNotFound401, ""}, "was not found"},
+                      NoFallback{"not_the_hub", {Kind::NotTheHub, ""}, "not the Hugging Face Hub's"},
                       NoFallback{"repo_not_found", {Kind::RepoNotFound, ""}, "was not found"},
                       NoFallback{"revision_not_found", {Kind::RevisionNotFound, ""}, "revision 'main'"},
                       NoFallback{"plain_404", {Kind::Plain404, ""}, "without saying the entry is missing"},
@@ -140,6 +151,10 @@ TEST(HubDownload, ResumesAnIncompleteFileFromAnEarlierRun) {
   const std::string body = fixture("CorridorKey.safetensors");
   fs::create_directories(dir / "ck");
   ck::test::write_bytes(dir / "ck" / "CorridorKey.safetensors.incomplete", body.substr(0, 1000));
+  // The version its bytes belong to: the sha256 the Hub advertises, and the full size.
+  ck::test::write_bytes(dir / "ck" / "CorridorKey.safetensors.incomplete.etag",
+                        "\"" + ck::sha256_file(fixtures_tiny("CorridorKey.safetensors")) + "\" " +
+                            std::to_string(body.size()) + "\n");
   server.set("CorridorKey.safetensors", {Kind::Serve, body});
   const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
   EXPECT_EQ(ck::test::read_bytes(r.path), body);
@@ -312,6 +327,10 @@ TEST(HubDownload, UsesTheBlueRepoOfTheHuggingFaceCache) {
   const fs::path blue = dir / "hf-cache" / "models--nikopueringer--CorridorKeyBlue_1.0" / "snapshots" / "def";
   fs::create_directories(green);
   fs::create_directories(blue);
+  fs::create_directories(green.parent_path().parent_path() / "refs");
+  fs::create_directories(blue.parent_path().parent_path() / "refs");
+  ck::test::write_bytes(green.parent_path().parent_path() / "refs" / "main", "abc");
+  ck::test::write_bytes(blue.parent_path().parent_path() / "refs" / "main", "def\n");
   ck::test::write_bytes(green / "CorridorKey.safetensors", "green");
   ck::test::write_bytes(blue / "CorridorKeyBlue_1.0.safetensors", "blue");
   auto o = options_for(server, dir);
@@ -319,4 +338,141 @@ TEST(HubDownload, UsesTheBlueRepoOfTheHuggingFaceCache) {
             blue / "CorridorKeyBlue_1.0.safetensors");
   EXPECT_EQ(ck::resolve_checkpoint({{}, dir / "ck", true}, o).path, green / "CorridorKey.safetensors");
   EXPECT_TRUE(server.requests().empty());
+}
+
+// Conformance with huggingface_hub: its cache, its environment, its partial files.
+TEST(HubCache, NeverUsesAnotherRevisionThanTheRefNames) {
+  HubServer server;
+  TempDir dir;
+  const fs::path root = dir / "hf-cache" / "models--nikopueringer--CorridorKey_v1.0";
+  fs::create_directories(root / "refs");
+  fs::create_directories(root / "snapshots" / "aaaa");
+  fs::create_directories(root / "snapshots" / "bbbb");
+  ck::test::write_bytes(root / "refs" / "main", "aaaa");
+  ck::test::write_bytes(root / "snapshots" / "bbbb" / "CorridorKey.safetensors", "an older version");
+  auto o = options_for(server, dir);
+  o.offline = true;
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true}, o); });
+  EXPECT_NE(err.find("HF_HUB_OFFLINE=1"), std::string::npos) << "bbbb is not main's snapshot: " << err;
+  // A commit hash as the revision maps to its snapshot directly.
+  const std::string commit = "0123456789abcdef0123456789abcdef01234567";
+  fs::create_directories(root / "snapshots" / commit);
+  ck::test::write_bytes(root / "snapshots" / commit / "CorridorKey.safetensors", "pinned");
+  o.revision = commit;
+  EXPECT_EQ(ck::resolve_checkpoint({{}, dir / "ck", true}, o).path, root / "snapshots" / commit / "CorridorKey.safetensors");
+  o.revision = "v1.0";  // a tag without a ref file: no cache hit
+  EXPECT_THROW(ck::resolve_checkpoint({{}, dir / "ck", true}, o), ck::HubError);
+}
+
+namespace {
+// Sets environment variables for the life of the object, restoring the previous values after.
+class Env {
+ public:
+  Env(std::initializer_list<std::pair<const char*, const char*>> vars) {
+    for (const auto& [k, v] : vars) {
+      const char* old = std::getenv(k);
+      saved_.emplace_back(k, old ? std::optional<std::string>(old) : std::nullopt);
+      if (v)
+        ::setenv(k, v, 1);
+      else
+        ::unsetenv(k);
+    }
+  }
+  ~Env() {
+    for (const auto& [k, v] : saved_) {
+      if (v)
+        ::setenv(k.c_str(), v->c_str(), 1);
+      else
+        ::unsetenv(k.c_str());
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+}  // namespace
+
+TEST(HubEnvironment, ReadsWhatHuggingFaceHubReads) {
+  TempDir dir;
+  ck::test::write_bytes(dir / "token", "hf_from_file\n");
+  {
+    Env env{{"HF_TOKEN", nullptr},        {"HUGGING_FACE_HUB_TOKEN", "hf_legacy"}, {"HF_HUB_CACHE", nullptr},
+            {"HUGGINGFACE_HUB_CACHE", "~/legacy-cache"}, {"HF_HUB_ETAG_TIMEOUT", "7"}, {"HF_HUB_DOWNLOAD_TIMEOUT", "33"},
+            {"HF_HUB_DISABLE_IMPLICIT_TOKEN", nullptr}, {"HOME", dir.path().c_str()}};
+    const auto o = ck::HubOptions::from_environment();
+    EXPECT_EQ(o.token, "hf_legacy");
+    EXPECT_EQ(o.token_source, "HUGGING_FACE_HUB_TOKEN");
+    EXPECT_EQ(o.hf_cache, dir / "legacy-cache") << "~ expanded";
+    EXPECT_EQ(o.connect_timeout_seconds, 7);
+    EXPECT_EQ(o.stall_timeout_seconds, 33);
+  }
+  {
+    Env env{{"HF_TOKEN", nullptr}, {"HUGGING_FACE_HUB_TOKEN", nullptr}, {"CK_TEST_DIR", dir.path().c_str()},
+            {"HF_TOKEN_PATH", "${CK_TEST_DIR}/token"}, {"HF_HUB_CACHE", "$CK_TEST_DIR/cache"},
+            {"HF_HUB_DISABLE_IMPLICIT_TOKEN", nullptr}, {"HF_HUB_ETAG_TIMEOUT", "soon"}};
+    const auto o = ck::HubOptions::from_environment();
+    EXPECT_EQ(o.token, "hf_from_file");
+    EXPECT_EQ(o.token_source, "the token file " + (dir / "token").string()) << "where, never the value";
+    EXPECT_EQ(o.hf_cache, dir / "cache");
+    EXPECT_EQ(o.connect_timeout_seconds, 15) << "not a number: the default";
+  }
+  {
+    Env env{{"HF_TOKEN", "hf_x"}, {"HF_HUB_DISABLE_IMPLICIT_TOKEN", "1"}};
+    EXPECT_TRUE(ck::HubOptions::from_environment().token.empty()) << "implicit tokens are not sent";
+  }
+  {
+    Env env{{"CK_UNSET_VAR", nullptr}};
+    EXPECT_EQ(ck::expand_path("$CK_UNSET_VAR/x"), "$CK_UNSET_VAR/x") << "unset variables stay, as in Python";
+  }
+}
+
+TEST(HubDownload, InvalidTokenSaysWhereTheTokenCameFromNeverItsValue) {
+  HubServer server;
+  TempDir dir;
+  server.set("CorridorKey.safetensors", {Kind::InvalidCredentials, ""});
+  auto o = options_for(server, dir);
+  o.token = "hf_secret_value";
+  o.token_source = "HF_TOKEN";
+  const std::string err = error_of([&] { ck::resolve_checkpoint({{}, dir / "ck", true}, o); });
+  EXPECT_NE(err.find("rejected the token from HF_TOKEN as invalid or expired"), std::string::npos) << err;
+  EXPECT_EQ(err.find("hf_secret_value"), std::string::npos) << err;
+  EXPECT_EQ(err.find("gated"), std::string::npos) << "not a gating problem: " << err;
+}
+
+TEST(HubDownload, ACompleteIncompleteFileIsFinishedWithoutDownloading) {
+  HubServer server;
+  TempDir dir;
+  const std::string body = fixture("CorridorKey.safetensors");
+  fs::create_directories(dir / "ck");
+  ck::test::write_bytes(dir / "ck" / "CorridorKey.safetensors.incomplete", body);
+  ck::test::write_bytes(dir / "ck" / "CorridorKey.safetensors.incomplete.etag",
+                        ck::sha256_file(fixtures_tiny("CorridorKey.safetensors")) + " " +
+                            std::to_string(body.size()) + "\n");
+  const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+  EXPECT_EQ(ck::test::read_bytes(r.path), body);
+  EXPECT_TRUE(server.requests().empty()) << "nothing downloaded again";
+  EXPECT_FALSE(fs::exists(dir / "ck" / "CorridorKey.safetensors.incomplete.etag"));
+}
+
+TEST(HubDownload, PartialBytesOfAnotherVersionAreNeverMixedIn) {
+  HubServer server;
+  TempDir dir;
+  const std::string now = fixture("CorridorKey.safetensors");
+  fs::create_directories(dir / "ck");
+  ck::test::write_bytes(dir / "ck" / "CorridorKey.safetensors.incomplete", std::string(1000, 'o'));
+  ck::test::write_bytes(dir / "ck" / "CorridorKey.safetensors.incomplete.etag",
+                        std::string(64, 'e') + " " + std::to_string(now.size()) + "\n");
+  server.set("CorridorKey.safetensors", {Kind::Serve, now});
+  const auto r = ck::resolve_checkpoint({{}, dir / "ck", true}, options_for(server, dir));
+  EXPECT_EQ(ck::test::read_bytes(r.path), now) << "verified against the new version's sha256";
+  EXPECT_EQ(server.count("GET /cdn/CorridorKey.safetensors [Range: bytes=1000-]"), 1);
+  EXPECT_EQ(server.count("GET /cdn/CorridorKey.safetensors"), 2) << "then once from the start";
+  // A partial without its version (an older engine's) is dropped, not resumed.
+  HubServer again;
+  TempDir other;
+  fs::create_directories(other / "ck");
+  ck::test::write_bytes(other / "ck" / "CorridorKey.safetensors.incomplete", now.substr(0, 1000));
+  again.set("CorridorKey.safetensors", {Kind::Serve, now});
+  ck::resolve_checkpoint({{}, other / "ck", true}, options_for(again, other));
+  EXPECT_EQ(again.count("[Range:"), 0);
 }

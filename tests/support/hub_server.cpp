@@ -166,7 +166,22 @@ void HubServer::handle(int fd) {
         send_all(fd, reply(404, "Not Found", {"X-Error-Code: RevisionNotFound"}, "Invalid rev id"));
         return;
       case K::Unauthorized:
-        send_all(fd, reply(401, "Unauthorized", {"X-Error-Code: GatedRepo"}, "Access restricted"));
+        send_all(fd, reply(401, "Unauthorized",
+                           {"X-Error-Code: GatedRepo", "X-Error-Message: Access to model is restricted."},
+                           "Access restricted"));
+        return;
+      case K::InvalidCredentials:
+        send_all(fd, reply(401, "Unauthorized", {"X-Error-Message: Invalid credentials in Authorization header"},
+                           "Invalid credentials"));
+        return;
+      case K::DisabledRepo:
+        send_all(fd, reply(403, "Forbidden", {"X-Error-Message: Access to this resource is disabled."}, "Disabled"));
+        return;
+      case K::RepoNotFound401:
+        send_all(fd, reply(401, "Unauthorized", {"X-Error-Code: RepoNotFound"}, "Repository not found"));
+        return;
+      case K::NotTheHub:
+        send_all(fd, reply(200, "OK", {"Content-Type: text/html"}, "<html><body>Sign in to the Wi-Fi</body></html>"));
         return;
       case K::ServerError:
         send_all(fd, reply(500, "Internal Server Error", {}, "boom"));

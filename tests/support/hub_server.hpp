@@ -21,7 +21,11 @@ struct HubResponse {
     RevisionNotFound,
     Unauthorized,
     ServerError,
-    Plain404
+    Plain404,
+    InvalidCredentials,  ///< 401, X-Error-Message: Invalid credentials in Authorization header
+    DisabledRepo,        ///< 403, X-Error-Message: Access to this resource is disabled.
+    RepoNotFound401,     ///< 401, X-Error-Code: RepoNotFound (private or missing, unauthenticated)
+    NotTheHub            ///< 200 with an HTML page and none of the Hub's headers (a captive portal)
   } kind = Kind::Serve;
   std::string body;
   bool wrong_sha = false;   ///< advertise the sha256 of something else

@@ -36,7 +36,8 @@ struct HubOptions {
   std::string repo = "nikopueringer/CorridorKey_v1.0";          ///< green (CORRIDORKEY_HUB_REPO)
   std::string blue_repo = "nikopueringer/CorridorKeyBlue_1.0";  ///< blue (CORRIDORKEY_HUB_REPO_BLUE)
   std::string revision = "main";
-  std::string token;               ///< HF_TOKEN, else huggingface_hub's token file
+  std::string token;         ///< HF_TOKEN, HUGGING_FACE_HUB_TOKEN, else huggingface_hub's token file
+  std::string token_source = "the configured token";  ///< where it came from, for messages (never its value)
   bool offline = false;            ///< HF_HUB_OFFLINE=1: no network at all
   std::filesystem::path hf_cache;  ///< HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub
   int retries = 3;                 ///< extra attempts for 5xx and dropped connections
@@ -46,7 +47,11 @@ struct HubOptions {
   std::uint64_t min_free_bytes = 400ull << 20;
   bool progress_bar = false;  ///< draw a bar on stderr (a TTY); otherwise log lines every few seconds
 
-  /// Defaults overridden from the environment (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, ...).
+  /// Defaults overridden from the environment, as huggingface_hub reads it: HF_ENDPOINT; HF_TOKEN,
+  /// HUGGING_FACE_HUB_TOKEN, else the token file (HF_TOKEN_PATH, else $HF_HOME/token), and no
+  /// token at all with HF_HUB_DISABLE_IMPLICIT_TOKEN; HF_HUB_OFFLINE; HF_HUB_CACHE, else
+  /// HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub; HF_HUB_ETAG_TIMEOUT (connect timeout) and
+  /// HF_HUB_DOWNLOAD_TIMEOUT (stall timeout), in seconds. `~` and `$VAR` are expanded in paths.
   static HubOptions from_environment();
 };
 
@@ -71,6 +76,10 @@ struct ResolvedCheckpoint {
   std::filesystem::path path;
   std::string how;  ///< "given", "found in <dir>", "Hugging Face cache", "downloaded"
 };
+
+/// `~` (at the start) and `$VAR` / `${VAR}` expanded, as Python's expanduser and expandvars do
+/// (an unset variable is left as written).
+std::string expand_path(const std::string& path);
 
 /// The default checkpoints folder: $CORRIDORKEY_CHECKPOINT_DIR, else <project root>/checkpoints.
 std::filesystem::path default_checkpoint_dir();
