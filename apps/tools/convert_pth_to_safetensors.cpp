@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
 
     // Verify what landed on disk against the source.
     const ck::StateDict written = ck::load_state_dict(output);
-    auto diffs = ck::compare_state_dicts(ck::StateDict{converted, {}, source.format, input, {}}, written, 0.0);
+    auto diffs = ck::compare_state_dicts(ck::StateDict{converted, {}, source.format, input, {}, {}}, written, 0.0);
     if (dtype != "keep") {
       const double tolerance = dtype == "fp16" ? 1e-3 : 1e-2;  // relative rounding of the format
       for (const auto& [name, t] : source.tensors) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "corridorkey/checkpoint.hpp"
+#include "corridorkey/model.hpp"
 #include "test_support.hpp"
 
 namespace ck = corridorkey;
@@ -15,8 +16,11 @@ using ck::test::TempDir;
 
 namespace {
 
-int python(const std::string& script, const TempDir& dir) {
+// Runs `script` with the venv's Python: argv[1] is the test's folder, argv[2] (optional) a file
+// copied there as tiny.safetensors.
+int python(const std::string& script, const TempDir& dir, const fs::path& tiny = {}) {
   ck::test::write_bytes(dir / "script.py", script);
+  if (!tiny.empty()) fs::copy_file(tiny, dir / "tiny.safetensors", fs::copy_options::overwrite_existing);
   const std::string cmd =
       "'" + ck::test::python() + "' '" + (dir / "script.py").string() + "' '" + dir.path().string() + "'";
   return std::system(cmd.c_str());
@@ -51,6 +55,52 @@ save_file(sd, os.path.join(d, 'theirs.safetensors'), metadata={'who': 'python'})
   const auto back = ck::SafetensorsFile::open(dir / "theirs.safetensors");
   EXPECT_EQ(back.metadata().at("who"), "python");
   for (const auto& [name, tensor] : t) EXPECT_TRUE(ck::test::bit_identical(back.tensor(name), tensor)) << name;
+}
+
+TEST(PythonInterop, EveryDtypeSafetensorsWritesLoadsAndOnlyModelTensorsMustBeUsable) {
+  REQUIRE_PYTHON();
+  TempDir dir;
+  // The tiny checkpoint with extra tensors in every dtype torch + safetensors 0.8 write, and a
+  // second copy whose model tensor is F4.
+  ASSERT_EQ(python(R"(
+import sys, os, torch
+from safetensors.torch import load_file, save_file
+d = sys.argv[1]
+sd = load_file(os.path.join(sys.argv[1], 'tiny.safetensors'))
+extra = {
+  'extra.u16': torch.arange(5, dtype=torch.int32).to(torch.uint16),
+  'extra.u32': torch.arange(3, dtype=torch.int64).to(torch.uint32),
+  'extra.u64': torch.arange(2, dtype=torch.int64).to(torch.uint64),
+  'extra.c64': torch.tensor([1+2j, 3-4j], dtype=torch.complex64),
+  'extra.f8_e8m0': torch.ones(4).to(torch.float8_e8m0fnu),
+  'extra.f8_e4m3fnuz': torch.ones(3).to(torch.float8_e4m3fnuz),
+  'extra.f8_e5m2fnuz': torch.ones(3).to(torch.float8_e5m2fnuz),
+  'extra.f4': torch.zeros(2, 3, dtype=torch.uint8).view(torch.float4_e2m1fn_x2),
+}
+save_file({**sd, **extra}, os.path.join(d, 'extras.safetensors'))
+bad = dict(sd)
+name = 'refiner.stem.0.weight' if 'refiner.stem.0.weight' in sd else sorted(k for k in sd if k.endswith('weight'))[0]
+bad[name] = torch.zeros(sd[name].numel() // 2, dtype=torch.uint8).view(torch.float4_e2m1fn_x2)
+open(os.path.join(d, 'bad_name.txt'), 'w').write(name)
+save_file(bad, os.path.join(d, 'bad.safetensors'))
+)",
+                   dir, ck::test::fixtures() / "tiny" / "CorridorKey.safetensors"),
+            0);
+  const ck::StateDict sd = ck::load_state_dict(dir / "extras.safetensors");
+  EXPECT_EQ(sd.tensors.at("extra.u16").scalar_type(), at::kUInt16);
+  EXPECT_EQ(sd.tensors.at("extra.c64").scalar_type(), at::kComplexFloat);
+  EXPECT_EQ(sd.tensors.at("extra.f8_e8m0").scalar_type(), at::kFloat8_e8m0fnu);
+  EXPECT_EQ(sd.tensors.at("extra.f8_e4m3fnuz").to(at::kFloat).sum().item<float>(), 3.0f);
+  EXPECT_EQ(sd.raw_dtypes.at("extra.f4"), "F4");
+  EXPECT_EQ(sd.tensors.at("extra.f4").numel(), 6) << "F4 [2, 6]: 12 nibbles in 6 raw bytes";
+  // The network loads from it (the extras are not its tensors).
+  EXPECT_NO_THROW(ck::GreenFormer::load(sd, ck::ModelConfig::resolve(sd), {.img_size = 64}));
+  const std::string name = ck::test::read_bytes(dir / "bad_name.txt");
+  const ck::StateDict bad = ck::load_state_dict(dir / "bad.safetensors");
+  const std::string err =
+      ck::test::error_of([&] { ck::GreenFormer::load(bad, ck::ModelConfig::resolve(bad), {.img_size = 64}); });
+  EXPECT_NE(err.find(name + " (F4)"), std::string::npos) << err;
+  EXPECT_NE(err.find("Export them as F32, F16 or BF16"), std::string::npos) << err;
 }
 
 TEST(PythonInterop, FilesWrittenByTheVenvTorchLoad) {

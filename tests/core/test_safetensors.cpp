@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <tuple>
+
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/errors.hpp"
 #include "test_support.hpp"
@@ -103,6 +105,10 @@ INSTANTIATE_TEST_SUITE_P(
              "overflows"},
         Rule{"metadata_not_string", file_with(R"({"__metadata__":{"k":1}})"), "must be a string"},
         Rule{"metadata_not_object", file_with(R"({"__metadata__":[1]})"), "must be an object"},
+        Rule{"sub_byte_not_whole_bytes", file_with(R"({"a":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}})", "xx"),
+             "do not end on a byte boundary"},
+        Rule{"f6_size", file_with(R"({"a":{"dtype":"F6_E2M3","shape":[4],"data_offsets":[0,4]}})", "xxxx"), "need 3"},
+        Rule{"only_whitespace", file_with("        "), "does not start with '{'"},
         Rule{"deep_nesting", file_with("{\"a\":" + std::string(5000, '[') + std::string(5000, ']') + "}"),
              "nests deeper"}),
     [](const auto& info) { return std::string(info.param.name); });
@@ -115,6 +121,59 @@ TEST(SafetensorsHeader, RecognisesFloat8Types) {
   ASSERT_EQ(h.entries.size(), 2u);
   EXPECT_EQ(h.entries[0].dtype, ck::DType::F8_E4M3);
   EXPECT_EQ(h.entries[1].dtype, ck::DType::F8_E5M2);
+}
+
+TEST(SafetensorsHeader, AcceptsEveryDtypeOfSafetensors08WithItsSizeRule) {
+  // (dtype, elements, bytes): numel * bits / 8.
+  const std::vector<std::tuple<const char*, int, int>> all{
+      {"U16", 3, 6},         {"U32", 2, 8},         {"U64", 1, 8}, {"C64", 2, 16},    {"F8_E8M0", 5, 5},
+      {"F8_E4M3FNUZ", 3, 3}, {"F8_E5M2FNUZ", 2, 2}, {"F4", 6, 3},  {"F6_E2M3", 4, 3}, {"F6_E3M2", 8, 6}};
+  std::string header = "{", data;
+  std::size_t offset = 0;
+  for (const auto& [dtype, n, bytes] : all) {
+    header += (offset ? "," : "") + std::string("\"") + dtype + "\":{\"dtype\":\"" + dtype + "\",\"shape\":[" +
+              std::to_string(n) + "],\"data_offsets\":[" + std::to_string(offset) + "," +
+              std::to_string(offset + bytes) + "]}";
+    offset += bytes;
+  }
+  header += "}";
+  const std::string bytes = file_with(header, std::string(offset, 'x'));
+  const auto h = ck::parse_safetensors_header(std::as_bytes(std::span(bytes.data(), bytes.size())), "all");
+  ASSERT_EQ(h.entries.size(), all.size());
+  for (const auto& e : h.entries) EXPECT_EQ(std::string(ck::safetensors_name(e.dtype)), e.name);
+  EXPECT_EQ(ck::bitsize(ck::DType::F4), 4u);
+  EXPECT_EQ(ck::bitsize(ck::DType::F6_E3M2), 6u);
+  EXPECT_TRUE(ck::is_sub_byte(ck::DType::F6_E2M3));
+  EXPECT_FALSE(ck::is_sub_byte(ck::DType::F8_E8M0));
+}
+
+TEST(SafetensorsHeader, PaddingBeforeTheHeaderAndNullMetadataAreValid) {
+  const std::string padded = file_with(
+      "    \n  {\"a\":{" + kF32x2 + R"(,"data_offsets":[0,8]},"__metadata__":null}    )", std::string(8, 'x'));
+  EXPECT_EQ(error_of(padded), "");
+  const auto h = ck::parse_safetensors_header(std::as_bytes(std::span(padded.data(), padded.size())), "padded");
+  EXPECT_TRUE(h.metadata.empty());
+  ASSERT_EQ(h.entries.size(), 1u);
+}
+
+TEST(SafetensorsWriter, OrdersTensorsAsSafetensorsDoesSoEveryOneIsAligned) {
+  TempDir dir;
+  std::map<std::string, at::Tensor> t{{"a_u8", at::zeros({3}, at::kByte)},
+                                      {"b_f64", at::zeros({2}, at::kDouble)},
+                                      {"c_f16", at::zeros({3}, at::kHalf)},
+                                      {"d_f32", at::zeros({1}, at::kFloat)},
+                                      {"e_f64", at::zeros({1}, at::kDouble)}};
+  ck::write_safetensors(dir / "mixed.safetensors", t);
+  const auto f = ck::SafetensorsFile::open(dir / "mixed.safetensors");
+  std::vector<std::pair<std::uint64_t, std::string>> by_offset;
+  for (const auto& e : f.header().entries) {
+    by_offset.emplace_back(e.begin, e.name);
+    EXPECT_EQ((f.header().data_start + e.begin) % ck::itemsize(e.dtype), 0u) << e.name << " is aligned";
+  }
+  std::sort(by_offset.begin(), by_offset.end());
+  std::vector<std::string> order;
+  for (const auto& [o, n] : by_offset) order.push_back(n);
+  EXPECT_EQ(order, (std::vector<std::string>{"b_f64", "e_f64", "d_f32", "c_f16", "a_u8"}));
 }
 
 TEST(SafetensorsFile, ReadsTheFixtureLazilyAndWithoutCopies) {

@@ -40,6 +40,9 @@ struct StateDict {
   CheckpointFormat format = CheckpointFormat::Safetensors;
   std::filesystem::path path;
   NormalisationReport report;
+  /// Tensors of a sub-byte dtype (F4, F6_*), held as their raw bytes: name -> stored dtype. The
+  /// network cannot use them; any other tensor may have them.
+  std::map<std::string, std::string> raw_dtypes;
 };
 
 /// A safetensors file, memory-mapped. Tensors are zero-copy views of the mapping, which lives

@@ -10,6 +10,23 @@
 
 namespace corridorkey {
 namespace fs = std::filesystem;
+namespace {
+
+// After normalisation renamed the tensors: which of them are raw bytes of a sub-byte dtype.
+using RawTensors = std::map<const c10::TensorImpl*, std::string>;
+void note_raw(StateDict& sd, const RawTensors& raw) {
+  for (const auto& [name, t] : sd.tensors) {
+    const auto it = raw.find(t.unsafeGetTensorImpl());
+    if (it != raw.end()) sd.raw_dtypes[name] = it->second;
+  }
+}
+
+void collect_raw(const SafetensorsFile& file, const std::string& name, const at::Tensor& t, RawTensors& raw) {
+  const DType dtype = file.entry(name).dtype;
+  if (is_sub_byte(dtype)) raw[t.unsafeGetTensorImpl()] = std::string(safetensors_name(dtype));
+}
+
+}  // namespace
 
 StateDict state_dict_from_safetensors(const fs::path& path) {
   const SafetensorsFile file = SafetensorsFile::open(path);
@@ -18,7 +35,10 @@ StateDict state_dict_from_safetensors(const fs::path& path) {
   sd.path = path;
   sd.metadata = file.metadata();
   const auto tensors = file.tensors();
+  RawTensors raw;
+  for (const auto& [name, t] : tensors) collect_raw(file, name, t, raw);
   sd.tensors = normalise_names({tensors.begin(), tensors.end()}, sd.report, path.string());
+  note_raw(sd, raw);
   return sd;
 }
 
@@ -39,6 +59,7 @@ StateDict state_dict_from_index(const fs::path& index) {
   sd.path = index;
   std::map<std::string, SafetensorsFile> shards;
   std::vector<std::pair<std::string, at::Tensor>> named;
+  RawTensors raw;
   for (const auto& [name, file] : j["weight_map"].items()) {
     if (!file.is_string())
       throw CheckpointError("shard index '" + index.string() + "': weight_map['" + name + "'] is not a file name");
@@ -52,6 +73,7 @@ StateDict state_dict_from_index(const fs::path& index) {
       for (const auto& [k, v] : it->second.metadata()) sd.metadata.emplace(k, v);
     }
     named.emplace_back(name, it->second.tensor(name));
+    collect_raw(it->second, name, named.back().second, raw);
   }
   for (const auto& [shard, file] : shards) {
     if (file.header().entries.size() > 0) {
@@ -73,6 +95,7 @@ StateDict state_dict_from_index(const fs::path& index) {
     }
   }
   sd.tensors = normalise_names(std::move(named), sd.report, index.string());
+  note_raw(sd, raw);
   return sd;
 }
 

@@ -27,6 +27,9 @@ const SafetensorsEntry& SafetensorsFile::entry(std::string_view name) const {
 
 at::Tensor SafetensorsFile::tensor(std::string_view name) const {
   const SafetensorsEntry& e = entry(name);
+  if (is_sub_byte(e.dtype)) {  // no LibTorch type: its bytes, as they are
+    return tensor_view(file_, header_.data_start + e.begin, DType::U8, {static_cast<std::int64_t>(e.end - e.begin)});
+  }
   return tensor_view(file_, header_.data_start + e.begin, e.dtype, e.shape);
 }
 

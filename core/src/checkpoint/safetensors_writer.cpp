@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <random>
 
 #include <ATen/ATen.h>
@@ -45,15 +46,41 @@ std::uint64_t parse_byte_size(std::string_view text) {
   return value * unit;
 }
 
+namespace {
+
+// The position of a dtype in safetensors' Dtype enum, which is in increasing alignment.
+int safetensors_rank(DType dtype) {
+  static constexpr DType kOrder[] = {
+      DType::BOOL,    DType::F4,      DType::F6_E2M3, DType::F6_E3M2,     DType::U8,          DType::I8,
+      DType::F8_E5M2, DType::F8_E4M3, DType::F8_E8M0, DType::F8_E4M3FNUZ, DType::F8_E5M2FNUZ, DType::I16,
+      DType::U16,     DType::F16,     DType::BF16,    DType::I32,         DType::U32,         DType::F32,
+      DType::C64,     DType::F64,     DType::I64,     DType::U64};
+  for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
+    if (kOrder[i] == dtype) return i;
+  }
+  return 0;
+}
+
+}  // namespace
+
 void write_safetensors(const fs::path& path, const std::map<std::string, at::Tensor>& tensors,
                        const std::map<std::string, std::string>& metadata) {
   nlohmann::json header = nlohmann::json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
+  // As safetensors orders them: by descending alignment, then by name, so that every tensor of a
+  // mixed-dtype file starts at a multiple of its element size.
+  std::vector<std::pair<std::string, at::Tensor>> ordered;
+  for (const auto& [name, t] : tensors) {
+    if (name == "__metadata__") throw CheckpointError("a tensor cannot be named '__metadata__'");
+    ordered.emplace_back(name, t.to(at::kCPU).contiguous());
+  }
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    return safetensors_rank(from_scalar_type(a.second.scalar_type())) >
+           safetensors_rank(from_scalar_type(b.second.scalar_type()));
+  });
   std::vector<at::Tensor> data;
   std::uint64_t offset = 0;
-  for (const auto& [name, t] : tensors) {  // std::map: names sorted
-    if (name == "__metadata__") throw CheckpointError("a tensor cannot be named '__metadata__'");
-    at::Tensor c = t.to(at::kCPU).contiguous();
+  for (auto& [name, c] : ordered) {  // names sorted within a dtype rank (from std::map, kept by stable_sort)
     const DType dtype = from_scalar_type(c.scalar_type());
     const auto bytes = static_cast<std::uint64_t>(c.nbytes());
     header[name] = {

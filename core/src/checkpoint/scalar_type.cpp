@@ -31,12 +31,30 @@ at::ScalarType to_scalar_type(DType dtype) {
       return at::kFloat8_e4m3fn;
     case DType::F8_E5M2:
       return at::kFloat8_e5m2;
+    case DType::U16:
+      return at::kUInt16;
+    case DType::U32:
+      return at::kUInt32;
+    case DType::U64:
+      return at::kUInt64;
+    case DType::C64:
+      return at::kComplexFloat;
+    case DType::F8_E8M0:
+      return at::kFloat8_e8m0fnu;
+    case DType::F8_E4M3FNUZ:
+      return at::kFloat8_e4m3fnuz;
+    case DType::F8_E5M2FNUZ:
+      return at::kFloat8_e5m2fnuz;
+    case DType::F4:
+    case DType::F6_E2M3:
+    case DType::F6_E3M2:
+      return at::kByte;  // raw bytes (see is_sub_byte)
   }
   return at::kFloat;
 }
 
 DType from_scalar_type(at::ScalarType type) {
-  for (int i = 0; i <= static_cast<int>(DType::F8_E5M2); ++i) {
+  for (int i = 0; i < kDTypeCount; ++i) {
     if (to_scalar_type(static_cast<DType>(i)) == type) return static_cast<DType>(i);
   }
   throw CheckpointError(std::string("tensors of type ") + c10::toString(type) + " cannot be stored in safetensors");

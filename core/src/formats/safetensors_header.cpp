@@ -73,8 +73,10 @@ SafetensorsEntry parse_entry(const std::string& name, const json& info, std::str
   if (!dt->is_string()) fail(source, where + ": \"dtype\" must be a string");
   const auto parsed = dtype_from_safetensors(dt->get_ref<const std::string&>());
   if (!parsed) {
-    fail(source, where + " has unknown dtype \"" + dt->get<std::string>() +
-                     "\" (known: F64 F32 F16 BF16 I64 I32 I16 I8 U8 BOOL F8_E4M3 F8_E5M2)");
+    std::string known;
+    for (int i = 0; i < kDTypeCount; ++i)
+      known += (i ? " " : "") + std::string(safetensors_name(static_cast<DType>(i)));
+    fail(source, where + " has unknown dtype \"" + dt->get<std::string>() + "\" (known: " + known + ")");
   }
   e.dtype = *parsed;
   const auto shape = info.find("shape");
@@ -114,8 +116,11 @@ SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std:
     fail(source, "header length " + std::to_string(n) + " runs past the end of the " + std::to_string(file.size()) +
                      "-byte file (truncated?)");
   }
-  const std::string_view text(reinterpret_cast<const char*>(file.data() + 8), n);
-  if (text.empty() || text.front() != '{') fail(source, "header does not start with '{'");
+  std::string_view text(reinterpret_cast<const char*>(file.data() + 8), n);
+  // Writers may pad the header with spaces, before or after the JSON, to page-align the data.
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '{') fail(source, "header does not start with '{'");
+  text.remove_prefix(first);
   if (!valid_utf8(text)) fail(source, "header is not valid UTF-8");
 
   // Duplicate names are an error (nlohmann would keep the last silently), and a header never
@@ -141,7 +146,8 @@ SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std:
   out.data_start = 8 + n;
   for (const auto& [key, value] : header.items()) {
     if (key == "__metadata__") {
-      if (!value.is_object()) fail(source, "\"__metadata__\" must be an object of strings");
+      if (value.is_null()) continue;  // what safetensors writes for "no metadata"
+      if (!value.is_object()) fail(source, "\"__metadata__\" must be an object of strings or null");
       for (const auto& [mk, mv] : value.items()) {
         if (!mv.is_string()) fail(source, "metadata value for '" + mk + "' must be a string");
         out.metadata[mk] = mv.get<std::string>();
@@ -151,7 +157,8 @@ SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std:
     out.entries.push_back(parse_entry(key, value, source));
   }
 
-  // Offsets: ordered, contiguous from 0, each exactly numel * itemsize, ending at the file's end.
+  // Offsets: ordered, contiguous from 0, each exactly numel * bits / 8 bytes (a whole number of
+  // bytes for the sub-byte types), ending at the file's end.
   std::vector<const SafetensorsEntry*> by_offset;
   for (const auto& e : out.entries) by_offset.push_back(&e);
   std::sort(by_offset.begin(), by_offset.end(),
@@ -165,13 +172,18 @@ SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std:
                                           : " leaving a gap after byte " + std::to_string(cursor)));
     }
     if (e->end < e->begin) fail(source, where + " ends before it starts");
-    std::uint64_t bytes = itemsize(e->dtype);
+    std::uint64_t bits = bitsize(e->dtype);
     for (const auto d : e->shape) {
-      if (d != 0 && bytes > UINT64_MAX / static_cast<std::uint64_t>(d)) {
+      if (d != 0 && bits > UINT64_MAX / static_cast<std::uint64_t>(d)) {
         fail(source, where + " shape overflows when multiplied out");
       }
-      bytes *= static_cast<std::uint64_t>(d);
+      bits *= static_cast<std::uint64_t>(d);
     }
+    if (bits % 8 != 0) {
+      fail(source, where + " is " + std::string(safetensors_name(e->dtype)) + " with " + std::to_string(e->numel()) +
+                       " elements, which do not end on a byte boundary");
+    }
+    const std::uint64_t bytes = bits / 8;
     if (bytes != e->end - e->begin) {
       fail(source, where + " spans " + std::to_string(e->end - e->begin) + " bytes but its dtype and shape need " +
                        std::to_string(bytes));

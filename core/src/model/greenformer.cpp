@@ -116,6 +116,25 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
              " tensors the model does not use (ignored): ", list_names(unexpected));
   }
 
+  // Every parameter in a type the network can use: a real floating type (converted to the
+  // precision), or an integer for BatchNorm's step counters.
+  std::vector<std::string> unusable;
+  for (const auto& [name, shape] : expected) {
+    const at::Tensor& t = state.tensors.at(name);
+    const auto raw = state.raw_dtypes.find(name);
+    const bool counter = name.ends_with("num_batches_tracked");
+    if (raw != state.raw_dtypes.end())
+      unusable.push_back(name + " (" + raw->second + ")");
+    else if (!(at::isFloatingType(t.scalar_type()) ||
+               (counter && at::isIntegralType(t.scalar_type(), /*includeBool=*/false))))
+      unusable.push_back(name + " (" + std::string(c10::toString(t.scalar_type())) + ")");
+  }
+  if (!unusable.empty()) {
+    throw ModelError("'" + source + "' stores " + std::to_string(unusable.size()) +
+                     " parameters of the network in a type it cannot convert to floating point: " +
+                     list_names(unusable, 6) + ". Export them as F32, F16 or BF16.");
+  }
+
   const auto options_for = [&](const at::Tensor& t) {
     const bool floating = at::isFloatingType(t.scalar_type());
     return at::TensorOptions().device(options.device).dtype(floating ? options.precision : t.scalar_type());
