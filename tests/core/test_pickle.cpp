@@ -102,6 +102,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "GLOBAL os.system is not an allowed global"},
         Hostile{"builtins_eval", pk::proto() + pk::global("builtins", "eval") + pk::str("1+1") + "\x85R.",
                 "GLOBAL builtins.eval"},
+        Hostile{"python2_builtin_eval", pk::proto() + pk::global("__builtin__", "eval") + pk::str("1+1") + "\x85R.",
+                "GLOBAL __builtin__.eval is not an allowed global"},
+        Hostile{"v3_of_a_non_dtype",
+                pk::proto() + pk::global("torch._utils", "_rebuild_tensor_v3") + "(" + pk::int1(0) + pk::int1(0) +
+                    pk::int1(0) + pk::int1(0) + pk::int1(0) + pk::int1(0) + pk::global("torch", "FloatStorage") + "tR.",
+                "_rebuild_tensor_v3 of something that is not a storage"},
+        Hostile{"untyped_view_outside",
+                pk::proto() + pk::global("torch._utils", "_rebuild_tensor_v3") + "((" + pk::str("storage") +
+                    pk::global("torch.storage", "UntypedStorage") + pk::str("0") + pk::str("cpu") + pk::int1(6) + "tQ" +
+                    pk::int1(0) + "(" + pk::int1(4) + "t(" + pk::int1(1) + "t" + "\x89" + "}" +
+                    pk::global("torch", "uint16") + "tR.",
+                "reaches outside its storage '0' of 3 elements"},
         Hostile{"posix_system_stack_global", pk::proto() + pk::str("posix") + pk::str("system") + "\x93.",
                 "GLOBAL posix.system"},
         Hostile{"reduce_of_non_callable", pk::proto() + pk::global("torch", "FloatStorage") + ")R.",

@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "corridorkey/checkpoint.hpp"
@@ -101,6 +102,58 @@ save_file(bad, os.path.join(d, 'bad.safetensors'))
       ck::test::error_of([&] { ck::GreenFormer::load(bad, ck::ModelConfig::resolve(bad), {.img_size = 64}); });
   EXPECT_NE(err.find(name + " (F4)"), std::string::npos) << err;
   EXPECT_NE(err.find("Export them as F32, F16 or BF16"), std::string::npos) << err;
+}
+
+TEST(PythonInterop, PthOfEveryDtypeAndProtocol2BuiltinsLoadAsTorchLoadsThem) {
+  REQUIRE_PYTHON();
+  TempDir dir;
+  // torch >= 2.1 writes the types without a typed storage through _rebuild_tensor_v3 and an
+  // UntypedStorage; protocol 2 names builtins __builtin__. The same tensors go to a safetensors
+  // file (safetensors' own writer) for comparison.
+  ASSERT_EQ(python(R"(
+import sys, os, torch
+from safetensors.torch import save_file
+d = sys.argv[1]
+t = {
+  'u16': torch.arange(5, dtype=torch.int32).to(torch.uint16),
+  'u32': torch.arange(3, dtype=torch.int64).to(torch.uint32) * 70000,
+  'u64': torch.arange(2, dtype=torch.int64).to(torch.uint64),
+  'e4m3fnuz': torch.linspace(-2, 2, 6).to(torch.float8_e4m3fnuz),
+  'e5m2fnuz': torch.linspace(-2, 2, 6).to(torch.float8_e5m2fnuz),
+  'e8m0': torch.tensor([0.5, 1, 4]).to(torch.float8_e8m0fnu),
+  'e4m3': torch.linspace(-1, 1, 4).to(torch.float8_e4m3fn),
+  'c64': torch.tensor([1+2j, -3j], dtype=torch.complex64),
+  'f4': torch.arange(6, dtype=torch.uint8).view(torch.float4_e2m1fn_x2).reshape(2, 3),
+  'f32': torch.randn(2, 3),
+  'strided_u16': torch.arange(12, dtype=torch.int32).to(torch.uint16).reshape(3, 4)[:, 1:3],
+}
+extras = {'set': {1, 2}, 'complex': 1 + 2j, 'bytes': bytearray(b'ab'), 'epoch': 3}
+for name, proto in (('v3.pth', 2), ('v3_default.pth', None)):
+    kw = {} if proto is None else {'pickle_protocol': proto}
+    torch.save({'state_dict': t, 'extras': extras}, os.path.join(d, name), **kw)
+    back = torch.load(os.path.join(d, name), weights_only=True)
+    assert back['extras']['set'] == {1, 2} and back['extras']['complex'] == 1 + 2j
+save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(d, 'same.safetensors'))
+)",
+                   dir),
+            0);
+  const auto want = ck::SafetensorsFile::open(dir / "same.safetensors").tensors();
+  for (const char* file : {"v3.pth", "v3_default.pth"}) {
+    const ck::StateDict sd = ck::load_state_dict(dir / file);
+    ASSERT_EQ(sd.tensors.size(), want.size()) << file;
+    for (const auto& [name, w] : want) {
+      const at::Tensor got = sd.tensors.at(name);
+      if (name == "f4") {
+        EXPECT_EQ(sd.raw_dtypes.at(name), "torch.float4_e2m1fn_x2");
+        EXPECT_TRUE(ck::test::bit_identical(got.contiguous().flatten(), w.flatten())) << file << " " << name;
+      } else {
+        EXPECT_EQ(got.scalar_type(), w.scalar_type()) << file << " " << name;
+        EXPECT_TRUE(ck::test::bit_identical(got.contiguous(), w)) << file << " " << name;
+      }
+    }
+    EXPECT_NE(std::find(sd.report.skipped.begin(), sd.report.skipped.end(), "extras"), sd.report.skipped.end())
+        << "non-tensor extras are skipped, not fatal";
+  }
 }
 
 TEST(PythonInterop, FilesWrittenByTheVenvTorchLoad) {

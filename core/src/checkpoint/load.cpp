@@ -12,21 +12,19 @@ namespace corridorkey {
 namespace fs = std::filesystem;
 namespace {
 
-// After normalisation renamed the tensors: which of them are raw bytes of a sub-byte dtype.
-using RawTensors = std::map<const c10::TensorImpl*, std::string>;
-void note_raw(StateDict& sd, const RawTensors& raw) {
-  for (const auto& [name, t] : sd.tensors) {
-    const auto it = raw.find(t.unsafeGetTensorImpl());
-    if (it != raw.end()) sd.raw_dtypes[name] = it->second;
-  }
-}
-
 void collect_raw(const SafetensorsFile& file, const std::string& name, const at::Tensor& t, RawTensors& raw) {
   const DType dtype = file.entry(name).dtype;
   if (is_sub_byte(dtype)) raw[t.unsafeGetTensorImpl()] = std::string(safetensors_name(dtype));
 }
 
 }  // namespace
+
+void note_raw(StateDict& sd, const RawTensors& raw) {
+  for (const auto& [name, t] : sd.tensors) {
+    const auto it = raw.find(t.unsafeGetTensorImpl());
+    if (it != raw.end()) sd.raw_dtypes[name] = it->second;
+  }
+}
 
 StateDict state_dict_from_safetensors(const fs::path& path) {
   const SafetensorsFile file = SafetensorsFile::open(path);

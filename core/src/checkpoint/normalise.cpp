@@ -90,16 +90,19 @@ StateDict state_dict_from_pth(const std::filesystem::path& path) {
     root = inner;
   }
   std::vector<std::pair<std::string, at::Tensor>> named;
+  RawTensors raw;
   for (const auto& [k, v] : root->dict) {
     const std::string key = k->kind == Kind::String ? k->text : pickle::repr(*k);
     if (v->kind == Kind::Tensor) {
       named.emplace_back(key, file.tensor(*v));
+      if (is_sub_byte(v->dtype)) raw[named.back().second.unsafeGetTensorImpl()] = std::string(torch_name(v->dtype));
     } else {
       log_debug(path.string(), ": skipping non-tensor entry '", key, "'");
       sd.report.skipped.push_back(key);
     }
   }
   sd.tensors = normalise_names(std::move(named), sd.report, path.string());
+  note_raw(sd, raw);
   return sd;
 }
 

@@ -108,7 +108,16 @@ at::Tensor PthFile::tensor(const pickle::Value& value) const {
     at::Tensor storage = tensor_view(file_, offset, s.dtype, {static_cast<std::int64_t>(s.storage_numel)});
     it = archive_->storages.emplace(s.text, storage).first;
   }
-  return it->second.as_strided(value.sizes, value.strides, value.storage_offset);
+  at::Tensor storage = it->second;
+  if (value.dtype != s.dtype) {  // _rebuild_tensor_v3: the untyped bytes as the tensor's dtype
+    const auto size = itemsize(value.dtype);
+    const auto whole =
+        static_cast<std::int64_t>(storage.numel() / static_cast<std::int64_t>(size) * static_cast<std::int64_t>(size));
+    at::Tensor bytes = storage.narrow(0, 0, whole);
+    if (reinterpret_cast<std::uintptr_t>(bytes.data_ptr()) % size != 0) bytes = bytes.clone();  // align
+    storage = bytes.view(to_scalar_type(value.dtype));
+  }
+  return storage.as_strided(value.sizes, value.strides, value.storage_offset);
 }
 
 std::vector<std::pair<std::string, const pickle::Value*>> PthFile::flatten() const {

@@ -20,6 +20,10 @@ enum class Callable {
   None,
   OrderedDict,
   RebuildTensorV2,
+  RebuildTensorV3,
+  UntypedStorage,
+  Complex,
+  ByteArray,
   RebuildParameter,
   RebuildParameterWithState,
   RebuildFromTypeV2,
@@ -37,11 +41,18 @@ struct GlobalInfo {
   DType dtype = DType::F32;
 };
 
-std::optional<GlobalInfo> allowed_global(const std::string& module, const std::string& name) {
+std::optional<GlobalInfo> allowed_global(const std::string& given_module, const std::string& name) {
+  // Protocol-2 pickles (Python 2's names) call the builtins module __builtin__, as torch maps it.
+  const std::string module = given_module == "__builtin__" ? "builtins" : given_module;
   const std::string full = module + "." + name;
-  static const std::array<std::pair<std::string_view, Callable>, 11> kFixed{{
+  static const std::array<std::pair<std::string_view, Callable>, 16> kFixed{{
       {"collections.OrderedDict", Callable::OrderedDict},
       {"torch._utils._rebuild_tensor_v2", Callable::RebuildTensorV2},
+      {"torch._utils._rebuild_tensor_v3", Callable::RebuildTensorV3},
+      {"torch.storage.UntypedStorage", Callable::UntypedStorage},
+      {"builtins.frozenset", Callable::Set},
+      {"builtins.complex", Callable::Complex},
+      {"builtins.bytearray", Callable::ByteArray},
       {"torch._utils._rebuild_parameter", Callable::RebuildParameter},
       {"torch._utils._rebuild_parameter_with_state", Callable::RebuildParameterWithState},
       {"torch._tensor._rebuild_from_type_v2", Callable::RebuildFromTypeV2},
@@ -57,9 +68,9 @@ std::optional<GlobalInfo> allowed_global(const std::string& module, const std::s
   }
   if (module == "torch") {
     if (auto dt = dtype_from_storage_class(name)) return GlobalInfo{Callable::StorageClass, *dt};
-    for (int i = 0; i <= static_cast<int>(DType::F8_E5M2); ++i) {
+    for (int i = 0; i < kDTypeCount; ++i) {
       const auto dt = static_cast<DType>(i);
-      if (full == torch_name(dt)) return GlobalInfo{Callable::DTypeValue, dt};
+      if (full == torch_name(dt)) return GlobalInfo{Callable::DTypeValue, dt};  // float4_e2m1fn_x2: F4
     }
   }
   return std::nullopt;
@@ -225,7 +236,7 @@ class Machine {
 
   void check_depth(const Value* root) const;
   void reduce();
-  Value* rebuild_tensor(const std::vector<Value*>& args, bool parameter);
+  Value* rebuild_tensor(const std::vector<Value*>& args, bool parameter, bool v3 = false);
   void persistent_load();
   void build();
   void step(std::uint8_t op, std::size_t at);
@@ -333,20 +344,24 @@ void Machine::persistent_load() {
     fail("a persistent id that is not ('storage', <StorageClass>, key, location, numel)");
   }
   const GlobalInfo& cls = callable_of(pid->items[1], "persistent id");
-  if (cls.callable != Callable::StorageClass) fail("a persistent id whose storage class is " + pid->items[1]->text);
+  if (cls.callable != Callable::StorageClass && cls.callable != Callable::UntypedStorage)
+    fail("a persistent id whose storage class is " + pid->items[1]->text);
+  // An UntypedStorage (torch >= 2.1, for the types without a typed storage) counts bytes; the
+  // tensor's dtype comes with _rebuild_tensor_v3.
+  const DType storage_dtype = cls.callable == Callable::UntypedStorage ? DType::U8 : cls.dtype;
   if (pid->items[2]->kind != Kind::String || pid->items[3]->kind != Kind::String || pid->items[4]->kind != Kind::Int ||
       pid->items[4]->integer < 0) {
     fail("a malformed storage persistent id");
   }
   const std::string& key = pid->items[2]->text;
   if (auto it = storages_.find(key); it != storages_.end()) {
-    if (it->second->dtype != cls.dtype) fail("storage '" + key + "' used with two different dtypes");
+    if (it->second->dtype != storage_dtype) fail("storage '" + key + "' used with two different dtypes");
     push(it->second);
     return;
   }
   Value* s = make(Kind::Storage);
   s->text = key;
-  s->dtype = cls.dtype;
+  s->dtype = storage_dtype;
   s->location = pid->items[3]->text;
   s->storage_numel = static_cast<std::uint64_t>(pid->items[4]->integer);
   storages_[key] = s;
@@ -363,16 +378,30 @@ bool as_int_tuple(const Value* v, std::vector<std::int64_t>& out) {
 }
 
 // _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
-Value* Machine::rebuild_tensor(const std::vector<Value*>& args, bool parameter) {
-  if (args.size() < 4 || args.size() > 7) fail("_rebuild_tensor_v2 with " + std::to_string(args.size()) + " arguments");
-  if (args[0]->kind != Kind::Storage) fail("_rebuild_tensor_v2 of something that is not a storage");
-  if (args[1]->kind != Kind::Int || args[1]->integer < 0) fail("_rebuild_tensor_v2 with a bad storage offset");
+// _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype
+//                    [, metadata]): an untyped (byte) storage viewed as `dtype`.
+Value* Machine::rebuild_tensor(const std::vector<Value*>& args, bool parameter, bool v3) {
+  const std::size_t min_args = v3 ? 7 : 4, max_args = v3 ? 8 : 7;
+  const std::string fn = v3 ? "_rebuild_tensor_v3" : "_rebuild_tensor_v2";
+  if (args.size() < min_args || args.size() > max_args)
+    fail(fn + " with " + std::to_string(args.size()) + " arguments");
+  if (args[0]->kind != Kind::Storage) fail(fn + " of something that is not a storage");
+  if (args[1]->kind != Kind::Int || args[1]->integer < 0) fail(fn + " with a bad storage offset");
   Value* t = make(Kind::Tensor);
   t->storage = args[0];
   t->dtype = args[0]->dtype;
+  std::uint64_t storage_elements = args[0]->storage_numel;
+  if (v3) {
+    const GlobalInfo& dt = callable_of(args[6], "_rebuild_tensor_v3");
+    if (dt.callable != Callable::DTypeValue) fail("_rebuild_tensor_v3 with a dtype that is not a torch dtype");
+    if (args[0]->dtype != DType::U8 && args[0]->dtype != dt.dtype)
+      fail("_rebuild_tensor_v3 of a typed storage of another dtype");
+    t->dtype = dt.dtype;
+    storage_elements = args[0]->storage_numel / itemsize(dt.dtype);  // bytes -> elements
+  }
   t->storage_offset = args[1]->integer;
   if (!as_int_tuple(args[2], t->sizes) || !as_int_tuple(args[3], t->strides) || t->sizes.size() != t->strides.size()) {
-    fail("_rebuild_tensor_v2 with malformed size/stride tuples");
+    fail(fn + " with malformed size/stride tuples");
   }
   if (t->sizes.size() > 64) fail("a tensor with " + std::to_string(t->sizes.size()) + " dimensions");
   // The view must stay inside its storage: offset + sum((size-1)*stride) < numel, with no overflow.
@@ -387,10 +416,10 @@ Value* Machine::rebuild_tensor(const std::vector<Value*>& args, bool parameter) 
                                                     static_cast<std::uint64_t>(t->strides[i]), &span);
       overflow = overflow || __builtin_add_overflow(last, span, &last);
     }
-    if (overflow || last >= t->storage->storage_numel) {
+    if (overflow || last >= storage_elements) {
       fail("a tensor view (offset " + std::to_string(t->storage_offset) + ", " + std::to_string(t->sizes.size()) +
-           " dims) reaches outside its storage '" + t->storage->text + "' of " +
-           std::to_string(t->storage->storage_numel) + " elements");
+           " dims) reaches outside its storage '" + t->storage->text + "' of " + std::to_string(storage_elements) +
+           " elements");
     }
   }
   t->parameter = parameter;
@@ -411,6 +440,30 @@ void Machine::reduce() {
     case Callable::RebuildTensorV2:
       push(rebuild_tensor(a, false));
       return;
+    case Callable::RebuildTensorV3:
+      push(rebuild_tensor(a, false, true));
+      return;
+    case Callable::Complex: {  // complex(real[, imag]): kept as a (real, imag) tuple
+      if (a.empty() || a.size() > 2) fail("builtins.complex with " + std::to_string(a.size()) + " arguments");
+      for (const Value* part : a) {
+        if (part->kind != Kind::Float && part->kind != Kind::Int) fail("builtins.complex of a non-number");
+      }
+      push(tuple(a));
+      return;
+    }
+    case Callable::ByteArray: {  // bytearray(), bytearray(bytes) or bytearray(str, 'latin-1'/'latin1')
+      Value* b = make(Kind::Bytes);
+      if (a.size() == 1 && a[0]->kind == Kind::Bytes) {
+        b->text = a[0]->text;
+      } else if (a.size() == 2 && a[0]->kind == Kind::String && a[1]->kind == Kind::String &&
+                 (a[1]->text == "latin-1" || a[1]->text == "latin1")) {
+        b->text = a[0]->text;  // the code points, as UTF-8: an extra, not read further
+      } else if (!a.empty()) {
+        fail("builtins.bytearray with unexpected arguments");
+      }
+      push(b);
+      return;
+    }
     case Callable::RebuildParameter:
     case Callable::RebuildParameterWithState: {
       if (a.size() < 2 || a[0]->kind != Kind::Tensor) fail("_rebuild_parameter of something that is not a tensor");
@@ -425,10 +478,12 @@ void Machine::reduce() {
       if (a.size() != 4 || a[2]->kind != Kind::Tuple) fail("malformed _rebuild_from_type_v2");
       const GlobalInfo& inner = callable_of(a[0], "_rebuild_from_type_v2");
       const GlobalInfo& type = callable_of(a[1], "_rebuild_from_type_v2");
-      if (inner.callable != Callable::RebuildTensorV2 || type.callable != Callable::TensorClass) {
+      if ((inner.callable != Callable::RebuildTensorV2 && inner.callable != Callable::RebuildTensorV3) ||
+          type.callable != Callable::TensorClass) {
         fail("_rebuild_from_type_v2 of " + a[0]->text + " into " + a[1]->text);
       }
-      push(rebuild_tensor(a[2]->items, a[1]->text == "torch.nn.parameter.Parameter"));
+      push(rebuild_tensor(a[2]->items, a[1]->text == "torch.nn.parameter.Parameter",
+                          inner.callable == Callable::RebuildTensorV3));
       return;
     }
     case Callable::Size: {
