@@ -95,7 +95,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
     // The first byte: the answer must come from the Hub (a captive portal, a proxy's page or a
     // wrong HF_ENDPOINT answers 200 without its headers), and a resumed file must be of the same
     // version as the bytes already on disk. Otherwise nothing is written.
-    if (t->repo_commit.empty() || t->linked_etag.empty()) {
+    if (t->repo_commit.empty() || t->linked_etag.empty() || (t->linked_size < 0 && t->content_length < 0)) {
       t->not_hub = true;
       return 0;
     }
@@ -191,7 +191,8 @@ enum class Outcome { Done, Retry, RestartFromZero };
   if (t.status == 401 && t.error_message == "Invalid credentials in Authorization header") {
     throw HubError("the Hub rejected the token from " + hub.token_source +
                    " as invalid or expired (HTTP 401: Invalid credentials in Authorization header). Create a new "
-                   "token at " + hub.endpoint + "/settings/tokens, or remove it: the official checkpoints need none.");
+                   "token at " +
+                   hub.endpoint + "/settings/tokens, or remove it: the official checkpoints need none.");
   }
   if (t.error_code == "RepoNotFound" || t.status == 401) {
     throw HubError("repository " + hub.repo + " was not found on " + hub.endpoint + " (HTTP " +
@@ -257,8 +258,8 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
       if (sha.empty() || sha256_file(t.partial) == sha) {
         fs::rename(t.partial, final_path);
         fs::remove(sidecar(t.partial), ec);
-        log_info("finished ", filename, " from the complete ", t.partial.filename().string(),
-                 " of an earlier run (", sha.empty() ? "size" : "sha256", " verified), without downloading again");
+        log_info("finished ", filename, " from the complete ", t.partial.filename().string(), " of an earlier run (",
+                 sha.empty() ? "size" : "sha256", " verified), without downloading again");
         return final_path;
       }
       log_info(t.partial.string(), " is complete but its sha256 is wrong: downloading afresh");
@@ -309,10 +310,11 @@ fs::path download_file(const HubOptions& hub, const std::string& filename, const
     bool retry = false;
     std::string reason;
     if (t.not_hub) {
-      throw HubError("the server at " + hub.endpoint + " answered " + url +
-                     " with a page that is not the Hugging Face Hub's (no X-Repo-Commit or ETag header): a captive "
-                     "portal, a proxy, or a wrong HF_ENDPOINT. Check HF_ENDPOINT and the proxy settings (HTTPS_PROXY, "
-                     "HTTP_PROXY); nothing was saved.");
+      throw HubError(
+          "the server at " + hub.endpoint + " answered " + url +
+          " with a page that is not the Hugging Face Hub's (no X-Repo-Commit, ETag or size header): a captive "
+          "portal, a proxy, or a wrong HF_ENDPOINT. Check HF_ENDPOINT and the proxy settings (HTTPS_PROXY, "
+          "HTTP_PROXY); nothing was saved.");
     }
     if (t.other_version) {
       log_info(t.partial.filename().string(), " holds bytes of another version of ", filename, " (", t.partial_etag,

@@ -112,6 +112,13 @@ std::string truncated_fixture() {
   return bytes.substr(0, bytes.size() / 2);
 }
 
+// A legacy (non-zip) torch.save stream: the magic number pickle, then `rest`.
+std::string legacy(const std::string& rest) {
+  return std::string("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15) + rest;
+}
+// The protocol-version and system-info pickles, then the opening of the object pickle.
+std::string legacy_head() { return pk::proto() + "M\xe9\x03." + pk::proto() + "}." + pk::proto(); }
+
 INSTANTIATE_TEST_SUITE_P(
     Refusals, PthRefusal,
     ::testing::Values(
@@ -128,8 +135,19 @@ INSTANTIATE_TEST_SUITE_P(
                 "holds 8 bytes"},
         Refusal{"no_data_pkl", ck::test::make_zip({{"archive/other", "x"}}), "without <folder>/data.pkl"},
         Refusal{"compressed", ck::test::make_zip({{"archive/data.pkl", "x"}}, 8), "compressed"},
-        Refusal{"legacy_format", std::string("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15),
-                "legacy (pre-1.6)"},
+        Refusal{"legacy_truncated", legacy(""), "ends unexpectedly"},
+        Refusal{"legacy_hostile_object", legacy(legacy_head() + pk::global("os", "system") + pk::str("id") + "\x85R."),
+                "GLOBAL os.system is not an allowed global"},
+        Refusal{"legacy_wrong_version", legacy(pk::proto() + pk::int1(7) + "."), "protocol version"},
+        Refusal{"legacy_short_storage",
+                legacy(legacy_head() + "}(" + pk::str("w") + pk::tensor_v2("0", "FloatStorage", 4, 0, {4}, {1}) + "u." +
+                       pk::proto() + "]" + pk::str("0") + "a." + std::string("\x04\0\0\0\0\0\0\0", 8) + "12345678"),
+                "runs past the end"},
+        Refusal{"legacy_count_mismatch",
+                legacy(legacy_head() + "}(" + pk::str("w") + pk::tensor_v2("0", "FloatStorage", 2, 0, {2}, {1}) + "u." +
+                       pk::proto() + "]" + pk::str("0") + "a." + std::string("\x03\0\0\0\0\0\0\0", 8) +
+                       std::string(12, 'x')),
+                "holds 3 elements but the object says 2"},
         Refusal{"truncated_zip", truncated_fixture(), "end-of-central-directory"},
         Refusal{"not_a_state_dict", archive(pk::proto() + pk::int1(3) + "."), "rather than a state dict"},
         Refusal{"garbage", std::string("PK\x03\x04garbage", 11), "too small"}),

@@ -156,6 +156,33 @@ save_file({k: v.contiguous() for k, v in t.items()}, os.path.join(d, 'same.safet
   }
 }
 
+TEST(PythonInterop, LegacyNonZipPthLoadsAsTorchLoadsIt) {
+  REQUIRE_PYTHON();
+  TempDir dir;
+  fs::copy_file(ck::test::fixtures() / "tiny" / "CorridorKey.pth", dir / "zip.pth");
+  ASSERT_EQ(python(R"(
+import sys, os, torch
+d = sys.argv[1]
+sd = torch.load(os.path.join(d, 'zip.pth'), weights_only=True)
+sd['state_dict']['extra_view'] = torch.arange(10.0)[2:8:2]      # a view into a larger storage
+torch.save(sd, os.path.join(d, 'legacy.pth'), _use_new_zipfile_serialization=False)
+back = torch.load(os.path.join(d, 'legacy.pth'), weights_only=True)
+assert torch.equal(back['state_dict']['extra_view'], torch.tensor([2.0, 4.0, 6.0]))
+with open(os.path.join(d, 'legacy.pth'), 'rb') as f:
+    assert f.read(2) == b'\x80\x02'  # a pickle stream, not a zip
+)",
+                   dir),
+            0);
+  const ck::StateDict legacy = ck::load_state_dict(dir / "legacy.pth");
+  const ck::StateDict zip = ck::load_state_dict(dir / "zip.pth");
+  ASSERT_EQ(legacy.tensors.size(), zip.tensors.size() + 1);
+  for (const auto& [name, t] : zip.tensors) {
+    EXPECT_TRUE(ck::test::bit_identical(legacy.tensors.at(name).contiguous(), t.contiguous())) << name;
+  }
+  EXPECT_TRUE(ck::test::bit_identical(legacy.tensors.at("extra_view").contiguous(), at::tensor({2.0f, 4.0f, 6.0f})));
+  EXPECT_NO_THROW(ck::GreenFormer::load(legacy, ck::ModelConfig::resolve(legacy), {.img_size = 64}));
+}
+
 TEST(PythonInterop, FilesWrittenByTheVenvTorchLoad) {
   REQUIRE_PYTHON();
   TempDir dir;

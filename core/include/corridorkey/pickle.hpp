@@ -62,8 +62,9 @@ struct Object {
   const Value* root = nullptr;
 };
 
-/// Unpickles `data`. `source` names the file in error messages.
-Object unpickle(std::span<const std::byte> data, std::string_view source);
+/// Unpickles `data` up to its STOP opcode. `source` names the file in error messages. When
+/// `consumed` is given it receives the bytes read (the next pickle of a stream starts there).
+Object unpickle(std::span<const std::byte> data, std::string_view source, std::size_t* consumed = nullptr);
 
 /// Python's repr() of a scalar or container value (tensors print as "tensor(dtype, shape)").
 std::string repr(const Value& value);

@@ -1,30 +1,36 @@
+#include <optional>
+
 #include <ATen/ATen.h>
 
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/errors.hpp"
+#include "corridorkey/legacy_pth.hpp"
 #include "corridorkey/logging.hpp"
 #include "corridorkey/zip_archive.hpp"
 #include "tensor_view.hpp"
 
 namespace corridorkey {
 
-// The zip index plus the archive's top-level folder ("archive/", "CorridorKey/", ...), and the
-// storages materialised so far, so that views of one storage share it as in PyTorch.
+// Where the storages' bytes are: the zip index plus the archive's top-level folder ("archive/",
+// "CorridorKey/", ...), or the legacy format's storage sections; and the storages materialised so
+// far, so that views of one storage share it as in PyTorch.
 struct PthArchive {
-  ZipArchive zip;
+  std::optional<ZipArchive> zip;
   std::string prefix;
+  std::map<std::string, std::span<const std::byte>> legacy;
   mutable std::map<std::string, at::Tensor> storages;
+
+  std::span<const std::byte> record(const std::string& key, std::string& name) const {
+    if (zip) {
+      name = prefix + "data/" + key;
+      return zip->record(name);
+    }
+    name = "legacy storage " + key;
+    return legacy.at(key);
+  }
 };
 
 namespace {
-
-[[noreturn]] void refuse_legacy(const std::filesystem::path& path) {
-  throw CheckpointError(
-      "'" + path.string() +
-      "' uses PyTorch's legacy (pre-1.6) non-zip serialisation, which cannot be read safely. Re-save it "
-      "with a current PyTorch: torch.save(torch.load(path, weights_only=True), 'new.pth'), then convert it "
-      "with scripts/convert_pth_to_safetensors.");
-}
 
 std::string find_prefix(const ZipArchive& zip, const std::filesystem::path& path) {
   std::string prefix;
@@ -72,8 +78,15 @@ PthFile PthFile::open(const std::filesystem::path& path) {
   f.file_ = MappedFile::open(path);
   const auto bytes = f.file_->bytes();
   if (!looks_like_zip(bytes)) {
-    if (!bytes.empty() && static_cast<std::uint8_t>(bytes[0]) == 0x80) refuse_legacy(path);
-    throw CheckpointError("'" + path.string() + "' is neither a torch.save zip file nor a safetensors file");
+    if (looks_like_legacy_pth(bytes)) {  // torch < 1.6, or _use_new_zipfile_serialization=False
+      LegacyPth legacy = parse_legacy_pth(bytes, path.string());
+      f.object_ = std::move(legacy.object);
+      f.archive_ = std::make_shared<PthArchive>(PthArchive{std::nullopt, {}, std::move(legacy.storages), {}});
+      log_info("'", path.string(), "' uses PyTorch's legacy (pre-1.6) format; converting it is safer and loads faster");
+      return f;
+    }
+    throw CheckpointError("'" + path.string() +
+                          "' is neither a torch.save file (zip or legacy) nor a safetensors file");
   }
   ZipArchive zip(bytes, path.string());
   std::string prefix = find_prefix(zip, path);
@@ -86,7 +99,7 @@ PthFile PthFile::open(const std::filesystem::path& path) {
     }
   }
   f.object_ = pickle::unpickle(zip.record(prefix + "data.pkl"), path.string());
-  f.archive_ = std::make_shared<PthArchive>(PthArchive{std::move(zip), std::move(prefix), {}});
+  f.archive_ = std::make_shared<PthArchive>(PthArchive{std::move(zip), std::move(prefix), {}, {}});
   return f;
 }
 
@@ -95,8 +108,8 @@ at::Tensor PthFile::tensor(const pickle::Value& value) const {
   const pickle::Value& s = *value.storage;
   auto it = archive_->storages.find(s.text);
   if (it == archive_->storages.end()) {
-    const std::string record = archive_->prefix + "data/" + s.text;
-    const auto bytes = archive_->zip.record(record);
+    std::string record;
+    const auto bytes = archive_->record(s.text, record);
     std::uint64_t need = 0;
     if (__builtin_mul_overflow(s.storage_numel, static_cast<std::uint64_t>(itemsize(s.dtype)), &need) ||
         need > bytes.size()) {

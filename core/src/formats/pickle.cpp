@@ -81,6 +81,8 @@ class Machine {
   Machine(std::span<const std::byte> data, std::string_view source)
       : data_(data), source_(source), arena_(std::make_shared<std::deque<Value>>()) {}
 
+  std::size_t position() const { return pos_; }
+
   Object run() {
     while (true) {
       const std::size_t at = pos_;
@@ -339,9 +341,14 @@ Value* Machine::long_value(std::size_t n) {
 
 void Machine::persistent_load() {
   Value* pid = pop("BINPERSID");
-  if (pid->kind != Kind::Tuple || pid->items.size() != 5 || pid->items[0]->kind != Kind::String ||
-      pid->items[0]->text != "storage") {
+  // ('storage', <StorageClass>, key, location, numel), and in the legacy (non-zip) format a sixth
+  // item, view_metadata, which is None unless the storage is a view of another.
+  if (pid->kind != Kind::Tuple || (pid->items.size() != 5 && pid->items.size() != 6) ||
+      pid->items[0]->kind != Kind::String || pid->items[0]->text != "storage") {
     fail("a persistent id that is not ('storage', <StorageClass>, key, location, numel)");
+  }
+  if (pid->items.size() == 6 && pid->items[5]->kind != Kind::None) {
+    fail("a storage that is a view of another (legacy view_metadata), which PyTorch >= 0.4 never writes");
   }
   const GlobalInfo& cls = callable_of(pid->items[1], "persistent id");
   if (cls.callable != Callable::StorageClass && cls.callable != Callable::UntypedStorage)
@@ -876,7 +883,12 @@ std::string repr_at(const Value& v, int depth) {
 
 }  // namespace
 
-Object unpickle(std::span<const std::byte> data, std::string_view source) { return Machine(data, source).run(); }
+Object unpickle(std::span<const std::byte> data, std::string_view source, std::size_t* consumed) {
+  Machine machine(data, source);
+  Object object = machine.run();
+  if (consumed != nullptr) *consumed = machine.position();
+  return object;
+}
 
 std::string repr(const Value& value) { return repr_at(value, 0); }
 
