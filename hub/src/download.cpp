@@ -177,7 +177,7 @@ enum class Outcome { Done, Retry, RestartFromZero };
     throw HubError("revision '" + hub.revision + "' of " + hub.repo + " does not exist on " + hub.endpoint + said +
                    ". Check CORRIDORKEY_HUB_REVISION.");
   }
-  if (t.error_code == "EntryNotFound") {
+  if (t.error_code == "EntryNotFound" && t.status == 404) {  // the only answer that allows a fallback
     throw HubEntryNotFound("the Hub has no '" + filename + "' in " + where + " (" + url + ")");
   }
   if (t.error_code == "GatedRepo") {
