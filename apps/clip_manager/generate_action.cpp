@@ -18,6 +18,7 @@
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/io/tensor_mat.hpp"
 #include "corridorkey/logging.hpp"
+#include "corridorkey/text.hpp"
 #include "frame_source.hpp"
 #include "reporter.hpp"
 
@@ -34,17 +35,9 @@ struct Plan {
   std::string problem;    // why it cannot be done
 };
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Plan plan_hints(const ck::Clip& clip) {
   Plan p;
-  p.hint_dir = clip.root / "AlphaHint";
-  std::error_code ec;
-  if (!fs::is_directory(p.hint_dir, ec) && fs::is_directory(clip.root / "alphahint", ec))
-    p.hint_dir = clip.root / "alphahint";
+  p.hint_dir = ck::hint_folder(clip.root);
   if (clip.hint && clip.hint->kind == ck::ClipAsset::Kind::Video) {
     p.skip = "its hints are a video (" + clip.hint->path.filename().string() + ")";
     return p;
@@ -55,10 +48,10 @@ Plan plan_hints(const ck::Clip& clip) {
     return p;
   }
   std::set<std::string> inputs, existing;
-  for (int i = 0; i < clip.input->frame_count; ++i) inputs.insert(lower(frame_stem(clip, i)));
+  for (int i = 0; i < clip.input->frame_count; ++i) inputs.insert(ck::ascii_lower(frame_stem(clip, i)));
   if (clip.hint) {
     for (const auto& f : clip.hint->frames) {
-      const std::string stem = lower(f.stem().string());
+      const std::string stem = ck::ascii_lower(f.stem().string());
       if (!inputs.count(stem)) {
         p.problem = "AlphaHint/ holds " + f.filename().string() +
                     ", which matches no Input frame: the hints would not line up with the plates. Move the "
@@ -69,7 +62,7 @@ Plan plan_hints(const ck::Clip& clip) {
     }
   }
   for (int i = 0; i < clip.input->frame_count; ++i) {
-    if (!existing.count(lower(frame_stem(clip, i)))) p.todo.push_back(i);
+    if (!existing.count(ck::ascii_lower(frame_stem(clip, i)))) p.todo.push_back(i);
   }
   return p;
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "corridorkey/errors.hpp"
+#include "corridorkey/text.hpp"
 
 namespace clip_manager {
 namespace {
@@ -167,8 +168,7 @@ Options parse_options(int argc, char** argv) {
     else if (arg == "--checkpoint")
       o.checkpoint = next();
     else if (arg == "--screen-color" || arg == "--screen-colour") {
-      o.screen_color = next();
-      for (auto& c : o.screen_color) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      o.screen_color = corridorkey::ascii_lower(next());
       if (o.screen_color != "auto" && o.screen_color != "green" && o.screen_color != "blue")
         throw UsageError("unknown --screen-color '" + o.screen_color + "': use auto, green or blue");
     } else if (arg == "--img-size") {

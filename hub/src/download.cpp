@@ -15,17 +15,13 @@
 #include "corridorkey/hub/hub.hpp"
 #include "corridorkey/interrupt.hpp"
 #include "corridorkey/logging.hpp"
+#include "corridorkey/text.hpp"
 
 namespace corridorkey {
 namespace fs = std::filesystem;
 namespace {
 
 const bool kCurlReady = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 struct Transfer {
   fs::path partial;
@@ -66,7 +62,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   }
   const auto colon = line.find(':');
   if (colon == std::string::npos) return size * n;
-  const std::string key = lower(line.substr(0, colon));
+  const std::string key = ascii_lower(line.substr(0, colon));
   std::string value = line.substr(colon + 1);
   value.erase(0, value.find_first_not_of(' '));
   if (key == "x-error-code")
@@ -212,7 +208,7 @@ enum class Outcome { Done, Retry, RestartFromZero };
 std::string sha256_of_etag(std::string etag) {
   if (etag.rfind("W/", 0) == 0) etag.erase(0, 2);
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
-  etag = lower(etag);
+  etag = ascii_lower(etag);
   return (etag.size() == 64 && etag.find_first_not_of("0123456789abcdef") == std::string::npos) ? etag : "";
 }
 

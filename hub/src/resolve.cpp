@@ -9,6 +9,7 @@
 #include "corridorkey/errors.hpp"
 #include "corridorkey/hub/hub.hpp"
 #include "corridorkey/logging.hpp"
+#include "corridorkey/text.hpp"
 
 namespace corridorkey {
 namespace fs = std::filesystem;
@@ -21,8 +22,7 @@ std::vector<fs::path> with_extension(const fs::path& dir, const std::string& ext
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
     if (name.empty() || name[0] == '.' || !e.is_regular_file(ec)) continue;
-    std::string x = e.path().extension().string();
-    std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string x = ascii_lower(e.path().extension().string());
     if (x == ext && checkpoint_screen_color(e.path()) == color) out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());

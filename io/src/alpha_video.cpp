@@ -8,7 +8,9 @@
 
 #include "corridorkey/errors.hpp"
 #include "corridorkey/io/ffmpeg.hpp"
+#include "corridorkey/text.hpp"
 #include "corridorkey_kernels/color.hpp"
+#include "encoders.hpp"
 
 namespace corridorkey {
 namespace fs = std::filesystem;
@@ -35,10 +37,7 @@ std::vector<std::string> codec_args(AlphaVideo kind) {
 void straight_rgba16(const cv::Mat& bgra, std::vector<std::uint16_t>& out) {
   out.resize(static_cast<std::size_t>(bgra.total()) * 4);
   std::uint16_t* d = out.data();
-  const auto q = [](float v) {
-    v = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;
-    return static_cast<std::uint16_t>(v * 65535.0f + 0.5f);
-  };
+  const auto q = detail::unit_to_u16;
   for (int y = 0; y < bgra.rows; ++y) {
     const float* s = bgra.ptr<float>(y);
     for (int x = 0; x < bgra.cols; ++x, s += 4, d += 4) {
@@ -55,8 +54,7 @@ void straight_rgba16(const cv::Mat& bgra, std::vector<std::uint16_t>& out) {
 }  // namespace
 
 AlphaVideo parse_alpha_video(const std::string& name) {
-  std::string n = name;
-  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string n = ascii_lower(name);
   if (n == "none") return AlphaVideo::none;
   if (n == "prores") return AlphaVideo::prores;
   if (n == "webm") return AlphaVideo::webm;

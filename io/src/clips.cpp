@@ -8,15 +8,11 @@
 #include "corridorkey/errors.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/logging.hpp"
+#include "corridorkey/text.hpp"
 
 namespace corridorkey {
 namespace fs = std::filesystem;
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::vector<fs::path> list(const fs::path& dir, bool (*keep)(const fs::path&)) {
   std::vector<fs::path> out;
@@ -69,7 +65,7 @@ ClipAsset video(const fs::path& file) {
 
 std::optional<fs::path> find_named_video(const fs::path& dir, const std::string& stem) {
   for (const auto& v : list(dir, is_video_file)) {
-    if (lower(v.stem().string()) == lower(stem)) return v;
+    if (ascii_lower(v.stem().string()) == ascii_lower(stem)) return v;
   }
   return std::nullopt;
 }
@@ -89,7 +85,7 @@ void find_assets(Clip& clip) {
     const auto videos = list(clip.root, is_video_file);
     std::vector<fs::path> others;
     for (const auto& v : videos) {
-      if (lower(v.stem().string()) != "alphahint") others.push_back(v);
+      if (ascii_lower(v.stem().string()) != "alphahint") others.push_back(v);
     }
     if (others.empty()) {
       clip.problem = "no 'Input' folder or video file";
@@ -102,8 +98,7 @@ void find_assets(Clip& clip) {
     clip.problem = "Input has 0 frames or could not be read";
     return;
   }
-  fs::path hint_dir = clip.root / "AlphaHint";
-  if (!fs::is_directory(hint_dir, ec)) hint_dir = clip.root / "alphahint";
+  const fs::path hint_dir = hint_folder(clip.root);
   if (fs::is_directory(hint_dir, ec) && !is_dir_empty(hint_dir)) {
     clip.hint = sequence(hint_dir);
     if (clip.hint->frame_count == 0) {
@@ -129,6 +124,13 @@ bool skipped_folder(const std::string& name) {
 }
 
 }  // namespace
+
+fs::path hint_folder(const fs::path& clip_root) {
+  std::error_code ec;
+  if (!fs::is_directory(clip_root / "AlphaHint", ec) && fs::is_directory(clip_root / "alphahint", ec))
+    return clip_root / "alphahint";
+  return clip_root / "AlphaHint";
+}
 
 bool natural_less(const std::string& a, const std::string& b) {
   std::size_t i = 0, j = 0;
@@ -178,7 +180,7 @@ std::vector<std::string> organise_clips(const fs::path& clips_dir) {
     if (!has_input) {
       std::vector<fs::path> videos;
       for (const auto& v : list(dir, is_video_file)) {
-        if (lower(v.stem().string()) != "alphahint") videos.push_back(v);
+        if (ascii_lower(v.stem().string()) != "alphahint") videos.push_back(v);
       }
       if (!videos.empty()) {
         std::sort(videos.begin(), videos.end(),

@@ -14,6 +14,12 @@
 
 namespace corridorkey::detail {
 
+/// v clipped to [0, 1] (NaN to 0).
+inline float clip_unit(float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; }
+
+/// v clipped to [0, 1] and rounded to the nearest 16-bit level.
+inline std::uint16_t unit_to_u16(float v) { return static_cast<std::uint16_t>(clip_unit(v) * 65535.0f + 0.5f); }
+
 /// Encodes a CV_32F image with 1 (channel "Y"), 3 ("R","G","B" from RGB order) or 4 (RGBA)
 /// channels. Values are rounded to half to nearest even, as Imath's half does.
 std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image);

@@ -9,6 +9,7 @@
 
 #include "corridorkey/atomic_file.hpp"
 #include "corridorkey/errors.hpp"
+#include "corridorkey/text.hpp"
 #include "encoders.hpp"
 
 namespace corridorkey {
@@ -21,12 +22,7 @@ const bool kExrEnabled = [] {
   return true;
 }();
 
-std::string lower_ext(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
-}
+std::string lower_ext(const fs::path& path) { return ascii_lower(path.extension().string()); }
 
 cv::Mat read_any(const fs::path& path, int flags) {
   std::error_code ec;
@@ -135,8 +131,7 @@ constexpr std::pair<ExrCompression, const char*> kExrCompressions[] = {
 }  // namespace
 
 ExrCompression parse_exr_compression(const std::string& name) {
-  std::string n = name;
-  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string n = ascii_lower(name);
   for (const auto& [c, s] : kExrCompressions) {
     if (n == s) return c;
   }
@@ -163,11 +158,6 @@ void write_exr(const fs::path& path, const cv::Mat& image, ExrCompression compre
   write_atomically(path, bytes.data(), bytes.size());
 }
 
-namespace {
-// v clipped to [0, 1] (NaN to 0).
-float clip_unit(float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; }
-}  // namespace
-
 void write_png8(const fs::path& path, const cv::Mat& rgb) {
   if (rgb.depth() != CV_32F || rgb.channels() != 3) {
     throw FrameError("cannot write '" + path.string() + "': PNG output needs a float RGB image");
@@ -178,7 +168,7 @@ void write_png8(const fs::path& path, const cv::Mat& rgb) {
     const float* s = rgb.ptr<float>(y);
     std::uint8_t* d = u8.ptr<std::uint8_t>(y);
     for (int x = 0; x < 3 * rgb.cols; ++x) {
-      d[x] = static_cast<std::uint8_t>(clip_unit(s[x]) * 255.0f);
+      d[x] = static_cast<std::uint8_t>(detail::clip_unit(s[x]) * 255.0f);
     }
   }
   const std::vector<std::uint8_t> bytes = detail::encode_png_rgb8(u8.data, u8.cols, u8.rows, u8.step[0]);
@@ -194,7 +184,7 @@ void write_png16(const fs::path& path, const cv::Mat& gray) {
     const float* s = gray.ptr<float>(y);
     std::uint16_t* d = u16.ptr<std::uint16_t>(y);
     for (int x = 0; x < gray.cols; ++x) {
-      d[x] = static_cast<std::uint16_t>(clip_unit(s[x]) * 65535.0f + 0.5f);
+      d[x] = detail::unit_to_u16(s[x]);
     }
   }
   const std::vector<std::uint8_t> bytes =

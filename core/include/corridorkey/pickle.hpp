@@ -66,6 +66,9 @@ struct Object {
 /// `consumed` is given it receives the bytes read (the next pickle of a stream starts there).
 Object unpickle(std::span<const std::byte> data, std::string_view source, std::size_t* consumed = nullptr);
 
+/// The value under string key `key` of a Dict value, or nullptr.
+const Value* dict_get(const Value& dict, std::string_view key);
+
 /// Python's repr() of a scalar or container value (tensors print as "tensor(dtype, shape)").
 std::string repr(const Value& value);
 

@@ -46,13 +46,6 @@ namespace {
 using pickle::Kind;
 using pickle::Value;
 
-const Value* dict_get(const Value& dict, std::string_view key) {
-  for (const auto& [k, v] : dict.dict) {
-    if (k->kind == Kind::String && k->text == key) return v;
-  }
-  return nullptr;
-}
-
 bool holds_tensors(const Value& dict) {
   for (const auto& [k, v] : dict.dict) {
     if (v->kind == Kind::Tensor) return true;

@@ -22,13 +22,6 @@ constexpr unsigned char kStart[] = {0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x
                         ". The file is damaged or not a PyTorch checkpoint; re-save or re-download it.");
 }
 
-const Value* dict_get(const Value& d, std::string_view key) {
-  for (const auto& [k, v] : d.dict) {
-    if (k->kind == Kind::String && k->text == key) return v;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 bool looks_like_legacy_pth(std::span<const std::byte> file) {
@@ -55,7 +48,7 @@ LegacyPth parse_legacy_pth(std::span<const std::byte> file, std::string_view sou
   }
   const pickle::Object sys_info = next();
   if (sys_info.root->kind != Kind::Dict) fail(source, "the system information is not a dict");
-  if (const Value* le = dict_get(*sys_info.root, "little_endian");
+  if (const Value* le = pickle::dict_get(*sys_info.root, "little_endian");
       le != nullptr && le->kind == Kind::Bool && !le->boolean) {
     fail(source, "it was saved on a big-endian machine; only little-endian checkpoints are supported");
   }

@@ -892,4 +892,11 @@ Object unpickle(std::span<const std::byte> data, std::string_view source, std::s
 
 std::string repr(const Value& value) { return repr_at(value, 0); }
 
+const Value* dict_get(const Value& dict, std::string_view key) {
+  for (const auto& [k, v] : dict.dict) {
+    if (k->kind == Kind::String && k->text == key) return v;
+  }
+  return nullptr;
+}
+
 }  // namespace corridorkey::pickle

@@ -8,6 +8,7 @@
 #include <ATen/ATen.h>
 
 #include "corridorkey/errors.hpp"
+#include "corridorkey/text.hpp"
 #include "corridorkey_kernels/chroma_key.hpp"
 #include "corridorkey_kernels/resize.hpp"
 #include "frames.hpp"
@@ -23,11 +24,6 @@ constexpr double kShareWithoutHint = 0.25;
 constexpr double kShareRatio = 3.0;  // the winner over the other colour
 constexpr double kMeanGap = 0.05;    // mean screen channel over the others' means (with a hint)
 constexpr std::int64_t kSamplePixels = 65536;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Every step-th row and column, so that about kSamplePixels remain.
 std::int64_t grid_step(std::int64_t h, std::int64_t w) {
@@ -48,14 +44,15 @@ const char* screen_color_name(ScreenColor color) { return color == ScreenColor::
 int spill_channel(ScreenColor color) { return color == ScreenColor::blue ? 2 : 1; }
 
 ScreenColor parse_screen_color(std::string_view name) {
-  const std::string n = lower(std::string(name));
+  const std::string n = ascii_lower(name);
   if (n == "green") return ScreenColor::green;
   if (n == "blue") return ScreenColor::blue;
   throw UsageError("unknown screen colour '" + std::string(name) + "': use green or blue");
 }
 
 ScreenColor checkpoint_screen_color(const std::filesystem::path& file) {
-  return lower(file.filename().string()).find("blue") != std::string::npos ? ScreenColor::blue : ScreenColor::green;
+  return ascii_lower(file.filename().string()).find("blue") != std::string::npos ? ScreenColor::blue
+                                                                                 : ScreenColor::green;
 }
 
 ScreenSample measure_screen(const at::Tensor& plate, const at::Tensor& hint, bool input_is_linear) {
@@ -70,8 +67,13 @@ ScreenSample measure_screen(const at::Tensor& plate, const at::Tensor& hint, boo
   if (input_is_linear) kernels::cpu::linear_to_srgb_inplace(rgb.data(), rgb.size());
   at::Tensor alpha;
   if (hint.defined()) {
-    const at::Tensor full = detail::hint_unit_cpu(hint, static_cast<int>(h), static_cast<int>(w));
-    alpha = full.slice(0, 0, h, step).slice(1, 0, w, step).contiguous();
+    // A hint of the plate's size is sampled before it is converted; another size is resized first.
+    if (hint.dim() >= 2 && hint.size(0) == h && hint.size(1) == w) {
+      alpha = detail::hint_unit_cpu(hint.slice(0, 0, h, step).slice(1, 0, w, step), gh, gw);
+    } else {
+      const at::Tensor full = detail::hint_unit_cpu(hint, static_cast<int>(h), static_cast<int>(w));
+      alpha = full.slice(0, 0, h, step).slice(1, 0, w, step).contiguous();
+    }
   }
   const float* a = alpha.defined() ? alpha.data_ptr<float>() : nullptr;
 

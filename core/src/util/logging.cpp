@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "corridorkey/errors.hpp"
+#include "corridorkey/text.hpp"
 
 namespace corridorkey {
 namespace {
@@ -55,9 +56,7 @@ LogLevel g_level = LogLevel::info;
 }  // namespace
 
 LogLevel parse_log_level(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = ascii_lower(name);
   for (const auto& [text, level] : kLevels) {
     if (lower == text) return level;
   }

@@ -30,6 +30,9 @@ struct Clip {
   std::filesystem::path output_dir() const { return root / "Output"; }
 };
 
+/// A clip's hint folder: <clip>/AlphaHint, or <clip>/alphahint where only that one exists.
+std::filesystem::path hint_folder(const std::filesystem::path& clip_root);
+
 /// Natural order: "frame2" before "frame10" (digit runs compare by value), then case-insensitive.
 bool natural_less(const std::string& a, const std::string& b);
 
