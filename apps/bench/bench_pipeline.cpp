@@ -25,6 +25,7 @@
 #include "corridorkey/pipeline.hpp"
 #include "corridorkey_kernels/color.hpp"
 #include "corridorkey_kernels/resize.hpp"
+#include "synthetic_frame.hpp"
 
 namespace ck = corridorkey;
 namespace fs = std::filesystem;
@@ -92,23 +93,12 @@ int main(int argc, char** argv) {
   const fs::path dir = fs::temp_directory_path() / "corridorkey-bench-pipeline";
   fs::remove_all(dir);
   fs::create_directories(dir / "ck");
-  fs::create_directories(dir / "clips" / "shot" / "Input");
-  fs::create_directories(dir / "clips" / "shot" / "AlphaHint");
   fs::create_directories(dir / "out");
 
-  // A synthetic green-screen frame: a grey disc on green, and its matte as the hint.
-  cv::Mat plate(1080, 1920, CV_8UC3, cv::Scalar(40, 180, 60));
-  cv::circle(plate, {960, 540}, 380, cv::Scalar(200, 170, 150), cv::FILLED);
-  cv::Mat hint(1080, 1920, CV_8UC1, cv::Scalar(0));
-  cv::circle(hint, {960, 540}, 390, cv::Scalar(255), cv::FILLED);
-  cv::imwrite((dir / "plate.png").string(), plate);
-  cv::imwrite((dir / "hint.png").string(), hint);
-  for (int f = 0; f < clip_frames; ++f) {
-    char name[32];
-    std::snprintf(name, sizeof name, "frame_%04d.png", f);
-    fs::copy_file(dir / "plate.png", dir / "clips" / "shot" / "Input" / name);
-    fs::copy_file(dir / "hint.png", dir / "clips" / "shot" / "AlphaHint" / name);
-  }
+  const bench::SyntheticFrame frame = bench::synthetic_frame();
+  cv::imwrite((dir / "plate.png").string(), frame.plate);
+  cv::imwrite((dir / "hint.png").string(), frame.hint);
+  bench::write_synthetic_clip(dir / "clips", frame, clip_frames);
   const ck::ModelConfig config;
   ck::write_safetensors(dir / "ck" / "CorridorKey.safetensors", config.random_weights(2048, 0));
   const ck::StateDict sd = ck::load_state_dict(dir / "ck" / "CorridorKey.safetensors");

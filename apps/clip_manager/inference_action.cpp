@@ -57,6 +57,7 @@ struct Outputs {
   fs::path fg, matte, comp, processed;
   OutputSet which;
   ck::ExrCompression exr = ck::ExrCompression::pxr24;
+  ck::ExrDataType exr_type = ck::ExrDataType::half;
   std::vector<fs::path> files(const std::string& stem) const {
     std::vector<fs::path> f;
     if (which.fg) f.push_back(fg / (stem + ".exr"));
@@ -119,9 +120,10 @@ void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceS
   job.ready.wait();
   const ck::FrameResult r =
       ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings).to(c10::Device(c10::kCPU));
-  if (out.which.fg) ck::write_exr(out.fg / (job.stem + ".exr"), ck::tensor_mat(r.fg), out.exr);
-  if (out.which.matte) ck::write_exr(out.matte / (job.stem + ".exr"), ck::tensor_mat(r.alpha), out.exr);
-  if (out.which.processed) ck::write_exr(out.processed / (job.stem + ".exr"), ck::tensor_mat(r.processed), out.exr);
+  if (out.which.fg) ck::write_exr(out.fg / (job.stem + ".exr"), ck::tensor_mat(r.fg), out.exr, out.exr_type);
+  if (out.which.matte) ck::write_exr(out.matte / (job.stem + ".exr"), ck::tensor_mat(r.alpha), out.exr, out.exr_type);
+  if (out.which.processed)
+    ck::write_exr(out.processed / (job.stem + ".exr"), ck::tensor_mat(r.processed), out.exr, out.exr_type);
   if (out.which.comp) ck::write_png8(out.comp / (job.stem + ".png"), ck::tensor_mat(r.comp));
 }
 
@@ -191,7 +193,8 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const ClipScreen& s
               clip.output_dir() / "Comp",
               clip.output_dir() / "Processed",
               o.outputs,
-              o.exr_compression};
+              o.exr_compression,
+              o.exr_data_type};
   out.create();
 
   std::vector<int> todo;

@@ -81,6 +81,9 @@ Options:
   --no-comp              do not write Comp/*.png previews (same as leaving comp out of --outputs)
   --exr-compression C    pxr24 | zip | zips | piz | dwaa | dwab | rle | none (default pxr24, as the
                          reference; dwaa/dwab are lossy, pxr24 is lossless for half floats)
+  --exr-datatype T       half | float (default half, as the reference): float writes 32-bit EXRs
+                         (full precision; pair it with a lossless --exr-compression such as zip,
+                         since PXR24 keeps 24 bits of a float)
   --alpha-video V        prores | webm | none (default none): after a clip, its Processed frames as
                          one video with alpha, <clip>_processed.mov (ProRes 4444) or .webm (VP9),
                          straight sRGB colour; needs ffmpeg. With --frame-range, the chunk that
@@ -96,7 +99,8 @@ Options:
   -h, --help             this text
 
 Outputs (per input frame, named after its file stem; 5-digit index for video input):
-  FG/        straight foreground, sRGB, RGB half-float EXR (PXR24 unless --exr-compression)
+  FG/        straight foreground, sRGB, RGB half-float EXR (PXR24 unless --exr-compression,
+             32-bit float with --exr-datatype float)
   Matte/     alpha, linear, single-channel half-float EXR
   Processed/ despilled foreground premultiplied by the despeckled alpha, linear RGBA EXR
   Comp/      preview over a grey checkerboard, sRGB 8-bit PNG (+ <clip>_comp.mp4 for video input)
@@ -237,6 +241,8 @@ Options parse_options(int argc, char** argv) {
       }
     } else if (arg == "--exr-compression")
       o.exr_compression = corridorkey::parse_exr_compression(next());
+    else if (arg == "--exr-datatype")
+      o.exr_data_type = corridorkey::parse_exr_data_type(next());
     else if (arg == "--alpha-video")
       o.alpha_video = corridorkey::parse_alpha_video(next());
     else if (arg == "--fps") {

@@ -36,6 +36,7 @@ struct Options {
   corridorkey::InferenceSettings settings;  // settings.generate_comp follows outputs.comp
   OutputSet outputs;
   corridorkey::ExrCompression exr_compression = corridorkey::ExrCompression::pxr24;
+  corridorkey::ExrDataType exr_data_type = corridorkey::ExrDataType::half;
   corridorkey::AlphaVideo alpha_video = corridorkey::AlphaVideo::none;
   double fps = 24;  // of the alpha video of an image sequence
   bool backbone_only = false;

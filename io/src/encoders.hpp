@@ -24,8 +24,9 @@ inline std::uint16_t unit_to_u16(float v) { return static_cast<std::uint16_t>(cl
 /// channels. Values are rounded to half to nearest even, as Imath's half does.
 std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image);
 
-/// The same channels and half values through OpenEXR, with `compression` (an Imf::Compression).
-std::vector<std::uint8_t> encode_exr_half_openexr(const cv::Mat& image, int compression);
+/// The same channels through OpenEXR, with `compression` (an Imf::Compression), as half values or,
+/// with `as_float`, 32-bit floats.
+std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compression, bool as_float = false);
 
 /// Encodes 8-bit interleaved RGB rows (`stride` bytes apart) as a PNG file.
 std::vector<std::uint8_t> encode_png_rgb8(const std::uint8_t* rgb, int width, int height, std::size_t stride);

@@ -13,17 +13,18 @@
 
 namespace corridorkey::detail {
 
-std::vector<std::uint8_t> encode_exr_half_openexr(const cv::Mat& image, int compression) {
+std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compression, bool as_float) {
   if (image.depth() != CV_32F) throw FrameError("EXR output needs a float image");
   const int width = image.cols, height = image.rows, count = image.channels();
   if (width <= 0 || height <= 0) throw FrameError("EXR output needs a non-empty image");
   static const char* const kNames[4][4] = {{"Y"}, {}, {"R", "G", "B"}, {"R", "G", "B", "A"}};
   if (count != 1 && count != 3 && count != 4)
     throw FrameError("EXR output needs 1, 3 or 4 channels, got " + std::to_string(count));
-  // Interleaved half values in the input's (RGB(A)) order.
+  // Interleaved values in the input's (RGB(A)) order: halves, or the floats themselves.
   const std::size_t pixels = static_cast<std::size_t>(width) * height;
-  std::vector<Imath::half> halves(pixels * count);
-  for (int y = 0; y < height; ++y) {
+  std::vector<Imath::half> halves(as_float ? 0 : pixels * count);
+  const cv::Mat floats = as_float && !image.isContinuous() ? image.clone() : image;
+  for (int y = 0; y < height && !as_float; ++y) {
     const float* row = image.ptr<float>(y);
     Imath::half* out = halves.data() + static_cast<std::size_t>(y) * width * count;
     for (int i = 0; i < width * count; ++i) out[i] = Imath::half(row[i]);
@@ -32,11 +33,14 @@ std::vector<std::uint8_t> encode_exr_half_openexr(const cv::Mat& image, int comp
     Imf::Header header(width, height);
     header.compression() = static_cast<Imf::Compression>(compression);
     Imf::FrameBuffer frame;
-    const std::size_t x_stride = sizeof(Imath::half) * count, y_stride = x_stride * width;
+    const Imf::PixelType type = as_float ? Imf::FLOAT : Imf::HALF;
+    const std::size_t value = as_float ? sizeof(float) : sizeof(Imath::half);
+    const std::size_t x_stride = value * count, y_stride = x_stride * width;
+    char* base = as_float ? reinterpret_cast<char*>(const_cast<float*>(floats.ptr<float>(0)))
+                          : reinterpret_cast<char*>(halves.data());
     for (int c = 0; c < count; ++c) {
-      header.channels().insert(kNames[count - 1][c], Imf::Channel(Imf::HALF));
-      frame.insert(kNames[count - 1][c],
-                   Imf::Slice(Imf::HALF, reinterpret_cast<char*>(halves.data() + c), x_stride, y_stride));
+      header.channels().insert(kNames[count - 1][c], Imf::Channel(type));
+      frame.insert(kNames[count - 1][c], Imf::Slice(type, base + c * value, x_stride, y_stride));
     }
     Imf::StdOSStream stream;
     {

@@ -145,13 +145,24 @@ const char* exr_compression_name(ExrCompression compression) {
   return "?";
 }
 
-void write_exr(const fs::path& path, const cv::Mat& image, ExrCompression compression) {
+ExrDataType parse_exr_data_type(const std::string& name) {
+  const std::string n = ascii_lower(name);
+  if (n == "half" || n == "16") return ExrDataType::half;
+  if (n == "float" || n == "32") return ExrDataType::float32;
+  throw UsageError("unknown EXR data type '" + name + "': use half (16-bit) or float (32-bit)");
+}
+
+const char* exr_data_type_name(ExrDataType type) { return type == ExrDataType::half ? "half" : "float"; }
+
+void write_exr(const fs::path& path, const cv::Mat& image, ExrCompression compression, ExrDataType type) {
   cv::Mat f = image;
   if (f.depth() != CV_32F) image.convertTo(f, CV_32F);
   std::vector<std::uint8_t> bytes;
   try {
-    bytes = compression == ExrCompression::pxr24 ? detail::encode_exr_half_pxr24(f)
-                                                 : detail::encode_exr_half_openexr(f, static_cast<int>(compression));
+    const bool as_float = type == ExrDataType::float32;
+    bytes = compression == ExrCompression::pxr24 && !as_float
+                ? detail::encode_exr_half_pxr24(f)
+                : detail::encode_exr_openexr(f, static_cast<int>(compression), as_float);
   } catch (const FrameError& e) {
     throw FrameError("cannot write '" + path.string() + "': " + e.what());
   }

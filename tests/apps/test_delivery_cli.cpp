@@ -1,5 +1,6 @@
-// Delivery formats through clip_manager: --outputs, --exr-compression, and alpha videos (ProRes
-// 4444 and VP9 with alpha) checked with ffprobe and decoded back with ffmpeg.
+// Delivery formats through clip_manager: --outputs, --exr-compression, --exr-datatype, and alpha
+// videos (ProRes 4444 and VP9 with alpha) checked with ffprobe and decoded back with ffmpeg.
+#include <ImfChannelList.h>
 #include <ImfHeader.h>
 #include <ImfInputFile.h>
 #include <gtest/gtest.h>
@@ -136,6 +137,21 @@ TEST(Delivery, ExrCompressionIsInEveryFilesHeader) {
   const auto bad = run_cli(with(args(dir), {"--exr-compression", "b44x"}));
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("unknown EXR compression 'b44x'"), std::string::npos) << bad.err;
+}
+
+TEST(Delivery, ExrDatatypeFloatWritesFloatChannelsInEveryFile) {
+  TempDir dir;
+  make_clip(dir / "clips", "shot", {"f0"});
+  const auto r = run_cli(with(args(dir), {"--exr-datatype", "float", "--exr-compression", "zip"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* folder : {"FG", "Matte", "Processed"}) {
+    Imf::InputFile in((dir / "clips" / "shot" / "Output" / folder / "f0.exr").c_str());
+    for (auto it = in.header().channels().begin(); it != in.header().channels().end(); ++it)
+      EXPECT_EQ(it.channel().type, Imf::FLOAT) << folder << " " << it.name();
+  }
+  const auto bad = run_cli(with(args(dir), {"--exr-datatype", "double"}));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("unknown EXR data type 'double'"), std::string::npos) << bad.err;
 }
 
 TEST(Delivery, ProResAndWebmWithAlphaHoldTheProcessedFrames) {

@@ -13,12 +13,15 @@
 #include <stdexcept>
 #include <vector>
 
+#include "corridorkey/color.hpp"
+#include "corridorkey/errors.hpp"
 #include "corridorkey_kernels/color_math.hpp"
 #include "corridorkey_kernels/despeckle.hpp"
 #include "corridorkey_kernels/resize.hpp"
 #include "test_support.hpp"
 
 namespace kn = corridorkey::kernels;
+namespace ck = corridorkey;
 using corridorkey::test::random_floats;
 
 namespace {
@@ -45,6 +48,40 @@ TEST(ColourTwin, SrgbCurvesMatchPowfWithin2e6) {
   EXPECT_LE(worst_to_linear, 2e-6);
   EXPECT_LE(worst_to_srgb, 2e-6);
   EXPECT_EQ(kn::math::srgb_to_linear(std::nanf("")), 0.0f) << "NaN clamps to 0 like fmaxf";
+}
+
+// The public whole-tensor curves (corridorkey/color.hpp) are the twins' curve, value for value,
+// over several bands of threads, and refuse what is not float32.
+TEST(ColourTwin, TensorCurvesAreTheScalarCurvesOnEveryValue) {
+  const at::Tensor x = at::linspace(-0.1, 2.0, 3 * 70001).reshape({3, 70001});  // more than one band
+  const at::Tensor lin = ck::srgb_to_linear(x), srgb = ck::linear_to_srgb(x);
+  ASSERT_EQ(lin.sizes(), x.sizes());
+  const float* in = x.const_data_ptr<float>();
+  for (std::int64_t i = 0; i < x.numel(); i += 7) {
+    ASSERT_EQ(lin.const_data_ptr<float>()[i], kn::math::srgb_to_linear(in[i])) << i;
+    ASSERT_EQ(srgb.const_data_ptr<float>()[i], kn::math::linear_to_srgb(in[i])) << i;
+  }
+  EXPECT_LE(ck::test::max_abs_diff(ck::linear_to_srgb(ck::srgb_to_linear(x.clamp_min(0))), x.clamp_min(0)), 2e-6);
+  EXPECT_EQ(lin.min().item<float>(), 0.0f) << "negative values clamp to 0";
+  EXPECT_THROW(ck::srgb_to_linear(x.to(at::kDouble)), ck::FrameError);
+  EXPECT_THROW(ck::linear_to_srgb(at::Tensor()), ck::FrameError);
+}
+
+// Processed for an sRGB application: straight colour encoded, premultiplied again, alpha kept;
+// nothing (not NaN) where alpha is 0.
+TEST(ColourTwin, PremultipliedSrgbEncodesTheStraightColour) {
+  at::manual_seed(3);
+  at::Tensor rgba = at::rand({37, 70001 / 37 + 1, 4});
+  rgba.narrow(2, 3, 1).masked_fill_(rgba.narrow(2, 3, 1) < 0.1, 0.0);
+  rgba.narrow(2, 0, 3).mul_(rgba.narrow(2, 3, 1));  // premultiplied
+  const at::Tensor got = ck::encode_premultiplied_srgb(rgba);
+  const at::Tensor a = rgba.narrow(2, 3, 1);
+  const at::Tensor straight = at::where(a > 0, rgba.narrow(2, 0, 3) / a.clamp_min(1e-30), at::zeros({}));
+  EXPECT_LE(ck::test::max_abs_diff(got.narrow(2, 0, 3), ck::linear_to_srgb(straight.contiguous()) * a), 1e-6);
+  EXPECT_TRUE(ck::test::bit_identical(got.narrow(2, 3, 1).contiguous(), a.contiguous()));
+  EXPECT_FALSE(got.isnan().any().item<bool>());
+  EXPECT_EQ(got.masked_select((a == 0).expand_as(got)).abs().max().item<float>(), 0.0f);
+  EXPECT_THROW(ck::encode_premultiplied_srgb(at::rand({4, 4, 3})), ck::FrameError);
 }
 
 TEST(DespeckleTwin, GaussianTapsSumTo256AndAreSymmetric) {

@@ -152,6 +152,36 @@ TEST(FrameIo, EveryExrCompressionReadsBackInOpenExrAndOpenCv) {
   EXPECT_EQ(ck::parse_exr_compression("ZIP"), ck::ExrCompression::zip);
 }
 
+// --exr-datatype float: 32-bit channels, every value back exactly through a lossless codec, and
+// PXR24 as OpenEXR's own (24-bit floats) rather than our half writer.
+TEST(FrameIo, FloatExrKeepsEveryBitWithLosslessCompression) {
+  TempDir dir;
+  EXPECT_EQ(ck::parse_exr_data_type("FLOAT"), ck::ExrDataType::float32);
+  EXPECT_EQ(ck::parse_exr_data_type("16"), ck::ExrDataType::half);
+  EXPECT_STREQ(ck::exr_data_type_name(ck::ExrDataType::float32), "float");
+  EXPECT_THROW(ck::parse_exr_data_type("double"), ck::UsageError);
+  for (const int channels : {1, 3, 4}) {
+    cv::Mat image = gradient(CV_32F, channels);
+    image.at<float>(3, 5) = 1.0f + 1e-7f;  // not representable as a half
+    for (const char* name : {"zip", "none", "pxr24"}) {
+      const fs::path file = dir / (std::string(name) + std::to_string(channels) + "f.exr");
+      ck::write_exr(file, image, ck::parse_exr_compression(name), ck::ExrDataType::float32);
+      Imf::InputFile in(file.c_str());
+      for (auto it = in.header().channels().begin(); it != in.header().channels().end(); ++it)
+        EXPECT_EQ(it.channel().type, Imf::FLOAT) << name;
+      cv::Mat back = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
+      ASSERT_EQ(back.depth(), CV_32F) << name;
+      if (channels == 3) cv::cvtColor(back, back, cv::COLOR_BGR2RGB);
+      if (channels == 4) cv::cvtColor(back, back, cv::COLOR_BGRA2RGBA);
+      const double err = cv::norm(back, image, cv::NORM_INF);
+      if (std::string(name) == "pxr24")
+        EXPECT_LE(err, 1e-4) << channels;  // 24-bit floats
+      else
+        EXPECT_EQ(err, 0.0) << name << " " << channels;
+    }
+  }
+}
+
 // Our EXR writer against OpenCV's (OpenEXR's own PXR24 compressor): the same header attributes
 // and the same half values, bit for bit, for every kind of float (subnormals, overflow, negatives,
 // rounding ties), in chunks that compress and in noise that OpenEXR stores raw.

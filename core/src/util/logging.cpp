@@ -42,8 +42,10 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
 }
 
 spdlog::logger& logger() {
+  // Not in spdlog's registry: a host process (or a plugin beside ours) may share the library and
+  // register a logger of the same name.
   static const std::shared_ptr<spdlog::logger> instance = [] {
-    auto l = spdlog::stderr_color_mt("corridorkey");
+    auto l = std::make_shared<spdlog::logger>("corridorkey", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
     l->set_pattern("[%H:%M:%S] [%^%l%$] %v");
     l->set_level(spdlog::level::info);
     return l;

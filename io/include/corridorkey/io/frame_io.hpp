@@ -36,10 +36,19 @@ enum class ExrCompression { none = 0, rle = 1, zips = 2, zip = 3, piz = 4, pxr24
 ExrCompression parse_exr_compression(const std::string& name);
 const char* exr_compression_name(ExrCompression compression);
 
-/// EXR, half float, written atomically. `image` is float RGB (3), one channel ("Y"), or RGBA (4),
-/// in RGB(A) order; OpenCV's BGR(A) order is handled here.
+/// The EXR channels' data type: 16-bit half (the reference's) or 32-bit float (full precision, for
+/// comparisons and further processing; with PXR24 OpenEXR stores floats as 24-bit, so pair it with
+/// a lossless compression such as zip).
+enum class ExrDataType { half, float32 };
+
+/// "half" or "float" (any case; also "16" / "32"); throws UsageError naming the choices otherwise.
+ExrDataType parse_exr_data_type(const std::string& name);
+const char* exr_data_type_name(ExrDataType type);
+
+/// EXR, written atomically. `image` is float RGB (3), one channel ("Y"), or RGBA (4), in RGB(A)
+/// order; OpenCV's BGR(A) order is handled here.
 void write_exr(const std::filesystem::path& path, const cv::Mat& image,
-               ExrCompression compression = ExrCompression::pxr24);
+               ExrCompression compression = ExrCompression::pxr24, ExrDataType type = ExrDataType::half);
 
 /// 8-bit PNG of a float RGB image in 0-1 (clipped, then truncated like the reference), atomically.
 void write_png8(const std::filesystem::path& path, const cv::Mat& rgb);
