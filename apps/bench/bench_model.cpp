@@ -1,14 +1,17 @@
 // The network (and, with --whole-frame, the whole frame: a decoded 1920x1080 plate in, the four
 // outputs downloaded) for v1.0 random weights: median ms/frame over N frames after a warm-up,
 // frames/s, achieved GFLOP/s against the model's FLOP count, and peak memory (the GPU allocator's
-// peak on CUDA, peak RSS on the CPU). Core only: no codec, no OpenCV.
+// peak on CUDA, peak RSS on the CPU), then the network's parts (patch embed, the four Hiera
+// stages, the decoders, the refiner, the outputs): median ms and share. Core only: no codec, no OpenCV.
 //   bench_model [--sizes 512,1024] [--precisions float32,bfloat16] [--frames 5] [--threads 2]
 //               [--device cpu|cuda|cuda:N] [--whole-frame] [--json FILE]
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -138,11 +141,36 @@ int main(int argc, char** argv) {
       const double gflop = engine.model().flops_per_frame() / 1e9;
       const at::Tensor x = at::randn({1, 4, size, size}).to(device);
       reset_peak(device);
-      const double model_s = median_seconds(frames, [&] {
-        (void)engine.model().forward(x);
+      // Each part's time, the device waited for after it (the warm-up's left out).
+      std::vector<std::string> part_names;
+      std::map<std::string, std::vector<double>> part_times;
+      bool warm = false;
+      auto mark = std::chrono::steady_clock::now();
+      const ck::GreenFormer::PartDone part_done = [&](const char* part) {
         bench::sync(device);
+        const auto now = std::chrono::steady_clock::now();
+        if (warm) {
+          if (!part_times.count(part)) part_names.emplace_back(part);
+          part_times[part].push_back(std::chrono::duration<double>(now - mark).count());
+        }
+        mark = now;
+      };
+      const double model_s = median_seconds(frames, [&] {
+        mark = std::chrono::steady_clock::now();
+        (void)engine.model().forward(x, 1.0, false, part_done);
+        bench::sync(device);
+        warm = true;
       });
       report(size, p, "model", model_s, gflop, peak_mb(device));
+      nlohmann::json parts = nlohmann::json::object();
+      double parts_total = 0;
+      for (const auto& name : part_names) parts_total += bench::median(part_times[name]);
+      for (const auto& name : part_names) {
+        const double m = bench::median(part_times[name]);
+        std::printf("%6s %9s   %-14s %10.1f %8.1f%%\n", "", "", name.c_str(), 1e3 * m, 100.0 * m / parts_total);
+        parts[name] = 1e3 * m;
+      }
+      results.back()["parts_ms"] = parts;
       if (whole_frame) {
         reset_peak(device);
         const double frame_s = median_seconds(frames, [&] {

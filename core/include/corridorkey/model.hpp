@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -76,8 +77,14 @@ class GreenFormer {
   /// (bicubic, align_corners=false) from the checkpoint's grid to img_size/4.
   static GreenFormer load(const StateDict& state, const ModelConfig& config, const ModelOptions& options);
 
+  /// Called after each part of a forward pass with its name ("patch embed", "stage 1".."stage 4",
+  /// "alpha decoder", "fg decoder", "refiner", "outputs"): benchmarks time the parts with it (after
+  /// waiting for the device).
+  using PartDone = std::function<void(const char* part)>;
+
   /// x: [B,4,S,S] normalised RGB + hint. `refiner_scale` multiplies the refiner's delta logits.
-  ModelOutput forward(const at::Tensor& x, double refiner_scale = 1.0, bool keep_features = false) const;
+  ModelOutput forward(const at::Tensor& x, double refiner_scale = 1.0, bool keep_features = false,
+                      const PartDone& part_done = {}) const;
 
   const ModelConfig& config() const { return config_; }
   const ModelOptions& options() const { return options_; }
@@ -90,7 +97,7 @@ class GreenFormer {
   at::Tensor w(const std::string& name) const;
   at::Tensor encoder_block(const at::Tensor& x, int index, int dim, int dim_out, int heads, int q_stride, int window,
                            bool mask_unit_attn) const;
-  std::vector<at::Tensor> encoder(const at::Tensor& x) const;
+  std::vector<at::Tensor> encoder(const at::Tensor& x, const PartDone& part_done) const;
   at::Tensor decoder(const std::string& prefix, const std::vector<at::Tensor>& features) const;
   void fold_decoder(const std::string& prefix);
   at::Tensor refiner(const at::Tensor& input) const;

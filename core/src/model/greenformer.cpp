@@ -163,21 +163,28 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
   return m;
 }
 
-ModelOutput GreenFormer::forward(const at::Tensor& input, double refiner_scale, bool keep_features) const {
+ModelOutput GreenFormer::forward(const at::Tensor& input, double refiner_scale, bool keep_features,
+                                 const PartDone& part_done) const {
   c10::InferenceMode guard;
   const int s = options_.img_size;
   if (input.dim() != 4 || input.size(1) != config_.in_channels || input.size(2) != s || input.size(3) != s) {
     throw ModelError("model input must be [B, 4, " + std::to_string(s) + ", " + std::to_string(s) + "], got " +
                      shape_text(input.sizes()));
   }
+  const auto done = [&](const char* part) {
+    if (part_done) part_done(part);
+  };
   const at::Tensor x = input.to(options_.device, options_.precision).contiguous();
-  std::vector<at::Tensor> features = encoder(x);
+  std::vector<at::Tensor> features = encoder(x, part_done);
   const at::Tensor alpha_logits = at::upsample_bilinear2d(decoder("alpha_decoder.", features), {s, s}, false);
+  done("alpha decoder");
   const at::Tensor fg_logits = at::upsample_bilinear2d(decoder("fg_decoder.", features), {s, s}, false);
+  done("fg decoder");
   ModelOutput out;
   if (has_refiner_) {
     const at::Tensor coarse = at::cat({x.slice(1, 0, 3), at::sigmoid(alpha_logits), at::sigmoid(fg_logits)}, 1);
     at::Tensor delta = refiner(coarse);
+    done("refiner");
     if (refiner_scale != 1.0) delta = delta * refiner_scale;
     out.alpha = at::sigmoid(alpha_logits + delta.slice(1, 0, 1));
     out.fg = at::sigmoid(fg_logits + delta.slice(1, 1, 4));
@@ -185,6 +192,7 @@ ModelOutput GreenFormer::forward(const at::Tensor& input, double refiner_scale, 
     out.alpha = at::sigmoid(alpha_logits);
     out.fg = at::sigmoid(fg_logits);
   }
+  done("outputs");
   if (keep_features) out.features = std::move(features);
   return out;
 }

@@ -68,7 +68,8 @@ at::Tensor GreenFormer::encoder_block(const at::Tensor& x, int index, int dim, i
   return y + m;
 }
 
-std::vector<at::Tensor> GreenFormer::encoder(const at::Tensor& input) const {
+std::vector<at::Tensor> GreenFormer::encoder(const at::Tensor& input, const PartDone& part_done) const {
+  static const char* const kStageNames[] = {"stage 1", "stage 2", "stage 3", "stage 4"};
   const ModelConfig& c = config_;
   at::Tensor x = at::conv2d(input, w("encoder.model.patch_embed.proj.weight"), w("encoder.model.patch_embed.proj.bias"),
                             {4, 4}, {3, 3});
@@ -76,6 +77,7 @@ std::vector<at::Tensor> GreenFormer::encoder(const at::Tensor& input) const {
   x = x.flatten(2).transpose(1, 2) + w("encoder.model.pos_embed");
   const int unrolls = static_cast<int>(c.stages.size()) - 1;
   x = unroll(x, h, wd, unrolls);
+  if (part_done) part_done("patch embed");
 
   std::vector<at::Tensor> features;
   int dim = c.embed_dim, heads = c.num_heads, block = 0;
@@ -95,6 +97,7 @@ std::vector<at::Tensor> GreenFormer::encoder(const at::Tensor& input) const {
     if (s > 0 && static_cast<int>(s) <= c.q_pool) h /= 2, wd /= 2;
     const int remaining = unrolls - std::min<int>(static_cast<int>(s), c.q_pool);
     features.push_back(reroll(x, h, wd, remaining).permute({0, 3, 1, 2}));
+    if (part_done) part_done(s < 4 ? kStageNames[s] : "stage");
   }
   return features;
 }
