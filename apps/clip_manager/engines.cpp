@@ -37,6 +37,7 @@ ck::Engine& Engines::get(ck::ScreenColor color) {
     mo.precision = options_.precision.empty() ? (device.is_cuda() ? at::kHalf : at::kFloat)
                                               : ck::parse_precision(options_.precision);
     mo.allow_backbone_only = options_.backbone_only;
+    mo.float32_stages = options_.float32_stages;
     slot.engine = std::make_unique<ck::Engine>(ck::GreenFormer::load(sd, config, mo));
     slot.checkpoint = resolved.path.string();
     ck::log_info(key < 0 ? "model" : std::string(ck::screen_color_name(color)) + "-screen model", ": ",

@@ -66,6 +66,8 @@ Options:
   --checkpoint FILE      use this .safetensors/.pth for every clip (no discovery, no download)
   --img-size N           network resolution, a multiple of 32 (default 2048, the training size)
   --precision P          float32 | float16 | bfloat16 (default float32 on CPU, float16 on CUDA)
+  --float32-stages N     with float16/bfloat16: the patch embedding and the first N Hiera stages
+                         (0-4) stay float32 (default 1, as the MLX port found the first stage needs)
   --threads N            CPU threads for the network (default: all cores)
   --max-frames N         process at most N frames per clip
   --frame-range A-B      only frames A..B (0-based, inclusive) of each clip; chunks of one clip
@@ -187,6 +189,10 @@ Options parse_options(int argc, char** argv) {
           o.precision != "fp16" && o.precision != "bf16") {
         throw UsageError("invalid --precision '" + o.precision + "': use float32, float16 or bfloat16");
       }
+    } else if (arg == "--float32-stages") {
+      o.float32_stages = to_int(arg, next());
+      if (o.float32_stages < 0 || o.float32_stages > 4)
+        throw UsageError("invalid --float32-stages " + std::to_string(o.float32_stages) + ": use 0 to 4");
     } else if (arg == "--threads") {
       o.threads = to_int(arg, next());
       if (o.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");

@@ -9,6 +9,7 @@
 #include "corridorkey/io/alpha_video.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/logging.hpp"
+#include "corridorkey/model.hpp"
 #include "corridorkey/pipeline.hpp"
 
 namespace clip_manager {
@@ -40,6 +41,7 @@ struct Options {
   corridorkey::AlphaVideo alpha_video = corridorkey::AlphaVideo::none;
   double fps = 24;  // of the alpha video of an image sequence
   bool backbone_only = false;
+  int float32_stages = corridorkey::ModelOptions().float32_stages;
   int threads = 0;  // 0: all cores
   corridorkey::LogLevel log_level = corridorkey::LogLevel::info;
   bool json = false;

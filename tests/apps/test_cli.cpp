@@ -261,6 +261,7 @@ TEST(Cli, UsageErrorsExitTwoWithAClearMessage) {
                          {{"--action", "run_inference", "--img-size", "100"}, "not a positive multiple of 32"},
                          {{"--action", "run_inference", "--frame-range", "5-2"}, "need 0 <= A <= B"},
                          {{"--action", "run_inference", "--device", "tpu"}, "invalid --device 'tpu'"},
+                         {{"--action", "run_inference", "--float32-stages", "5"}, "invalid --float32-stages 5"},
                          {{"--action", "run_inference", "--clips-dir", (dir / "missing").string()}, "does not exist"},
                          {{"--action", "inspect_checkpoint"}, "needs --checkpoint FILE"}}) {
     const CliRun r = run(c.args);

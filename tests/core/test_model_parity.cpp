@@ -86,4 +86,37 @@ TEST(ModelPrecision, Bfloat16WithinTwoHundredthsOfFloat32) {
   EXPECT_GT(max_abs_diff(bf16.fg, f32.fg), 0.0) << "bfloat16 run should differ from float32 by rounding";
 }
 
+// float32_stages: the leading Hiera stages in float32 under bfloat16 (1 by default). All four in
+// float32 leave only the decoders and the refiner in bfloat16; the errors shrink as more of the
+// network stays float32, and every setting stays within the bfloat16 bound.
+TEST(ModelPrecision, Float32StagesRunTheLeadingStagesInFloat32) {
+  const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
+  const ck::ModelConfig config = ck::ModelConfig::resolve(sd);
+  const auto expected = ck::SafetensorsFile::open(fixtures() / "expected" / "srgb_128.safetensors").tensors();
+  const at::Tensor input = expected.at("model_input").unsqueeze(0);
+  const auto f32 = ck::GreenFormer::load(sd, config, {.img_size = 128}).forward(input, 1.0, true);
+  std::vector<double> errors;
+  for (int stages = 0; stages <= 4; ++stages) {
+    ck::ModelOptions mo{.img_size = 128, .precision = at::kBFloat16};
+    mo.float32_stages = stages;
+    const ck::GreenFormer model = ck::GreenFormer::load(sd, config, mo);
+    EXPECT_EQ(model.float32_stages(), stages);
+    const auto out = model.forward(input, 1.0, true);
+    EXPECT_EQ(out.alpha.scalar_type(), at::kBFloat16);
+    // The first stage's features: float32 stages give float32's values, up to the cast to bfloat16.
+    const double stage1 =
+        max_abs_diff(out.features[0].to(at::kFloat), f32.features[0].to(at::kBFloat16).to(at::kFloat));
+    if (stages >= 1) {
+      EXPECT_EQ(stage1, 0.0) << stages;
+    }
+    errors.push_back(std::max(max_abs_diff(out.alpha, f32.alpha), max_abs_diff(out.fg, f32.fg)));
+    std::printf("float32_stages %d: stage 1 features off by %.3g, outputs by %.3g\n", stages, stage1, errors.back());
+    EXPECT_LE(errors.back(), 2e-2) << stages;
+  }
+  EXPECT_GT(errors[0], 0.0);
+  ck::ModelOptions f32_options{.img_size = 128};
+  f32_options.float32_stages = 3;
+  EXPECT_EQ(ck::GreenFormer::load(sd, config, f32_options).float32_stages(), 0) << "float32 has no reduced part";
+}
+
 }  // namespace

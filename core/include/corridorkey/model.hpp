@@ -3,6 +3,7 @@
 // float32 round-off. Parameters carry the reference state dict's names.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -58,6 +59,10 @@ struct ModelOptions {
   at::ScalarType precision = at::kFloat;  ///< kFloat, kHalf or kBFloat16
   c10::Device device = c10::Device(c10::kCPU);
   bool allow_backbone_only = false;  ///< run without refiner weights when they are absent
+  /// With float16 or bfloat16: the patch embedding and this many leading Hiera stages (0-4) keep
+  /// float32 weights and activations; the rest runs in the precision. 1 by default: the MLX port
+  /// of CorridorKey found Hiera's first stage must stay float32 (README, Precision).
+  int float32_stages = 1;
 };
 
 /// Parses "float32|fp32|float16|fp16|half|bfloat16|bf16".
@@ -89,12 +94,17 @@ class GreenFormer {
   const ModelConfig& config() const { return config_; }
   const ModelOptions& options() const { return options_; }
   bool has_refiner() const { return has_refiner_; }
+  /// Leading Hiera stages that run in float32 (0 when the precision is float32).
+  int float32_stages() const {
+    return options_.precision == at::kFloat ? 0 : std::clamp(options_.float32_stages, 0, 4);
+  }
   bool pos_embed_resized() const { return pos_embed_resized_; }
   /// Multiply-accumulate FLOPs (x2) of one forward pass at img_size, for benchmarks.
   double flops_per_frame() const;
 
  private:
   at::Tensor w(const std::string& name) const;
+  int float32_blocks() const;  // the encoder blocks of the float32 stages
   at::Tensor encoder_block(const at::Tensor& x, int index, int dim, int dim_out, int heads, int q_stride, int window,
                            bool mask_unit_attn) const;
   std::vector<at::Tensor> encoder(const at::Tensor& x, const PartDone& part_done) const;

@@ -67,6 +67,13 @@ at::Tensor GreenFormer::w(const std::string& name) const {
   return it->second;
 }
 
+int GreenFormer::float32_blocks() const {
+  int blocks = 0;
+  for (int st = 0; st < std::min<int>(float32_stages(), static_cast<int>(config_.stages.size())); ++st)
+    blocks += config_.stages[static_cast<std::size_t>(st)];
+  return blocks;
+}
+
 GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config, const ModelOptions& options) {
   const std::string source = state.path.string();
   if (options.img_size <= 0 || options.img_size % 32 != 0) {
@@ -135,9 +142,20 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
                      list_names(unusable, 6) + ". Export them as F32, F16 or BF16.");
   }
 
-  const auto options_for = [&](const at::Tensor& t) {
+  // The leading float32 part under a reduced precision: the patch embedding, pos_embed and the
+  // blocks of the first float32_stages stages.
+  const int float32_blocks = m.float32_blocks();
+  const auto stays_float32 = [&](const std::string& name) {
+    if (m.float32_stages() == 0) return false;
+    if (name.rfind("encoder.model.patch_embed.", 0) == 0 || name == "encoder.model.pos_embed") return true;
+    const std::string blocks = "encoder.model.blocks.";
+    if (name.rfind(blocks, 0) != 0) return false;
+    return std::stoi(name.substr(blocks.size())) < float32_blocks;
+  };
+  const auto options_for = [&](const std::string& name, const at::Tensor& t) {
     const bool floating = at::isFloatingType(t.scalar_type());
-    return at::TensorOptions().device(options.device).dtype(floating ? options.precision : t.scalar_type());
+    const at::ScalarType type = !floating ? t.scalar_type() : stays_float32(name) ? at::kFloat : options.precision;
+    return at::TensorOptions().device(options.device).dtype(type);
   };
   for (const auto& [name, shape] : expected) {
     at::Tensor t = state.tensors.at(name);
@@ -151,8 +169,8 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
       }
     }
     const bool refiner_conv = name.rfind("refiner.", 0) == 0 && t.dim() == 4;
-    m.weights_[name] =
-        t.to(options_for(t)).contiguous(refiner_conv ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+    m.weights_[name] = t.to(options_for(name, t))
+                           .contiguous(refiner_conv ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
   }
   if (!mismatched.empty()) {
     throw ModelError("'" + source + "' does not fit " + m.config_.describe() + ": " + list_names(mismatched, 6) +
@@ -175,7 +193,9 @@ ModelOutput GreenFormer::forward(const at::Tensor& input, double refiner_scale, 
     if (part_done) part_done(part);
   };
   const at::Tensor x = input.to(options_.device, options_.precision).contiguous();
-  std::vector<at::Tensor> features = encoder(x, part_done);
+  // The encoder starts in float32 when its first part stays float32 (float32_stages).
+  std::vector<at::Tensor> features =
+      encoder(float32_stages() > 0 ? input.to(options_.device, at::kFloat).contiguous() : x, part_done);
   const at::Tensor alpha_logits = at::upsample_bilinear2d(decoder("alpha_decoder.", features), {s, s}, false);
   done("alpha decoder");
   const at::Tensor fg_logits = at::upsample_bilinear2d(decoder("fg_decoder.", features), {s, s}, false);

@@ -80,6 +80,7 @@ std::vector<at::Tensor> GreenFormer::encoder(const at::Tensor& input, const Part
   if (part_done) part_done("patch embed");
 
   std::vector<at::Tensor> features;
+  const int float32_blocks = this->float32_blocks();
   int dim = c.embed_dim, heads = c.num_heads, block = 0;
   int window = c.mask_unit * c.mask_unit;
   for (std::size_t s = 0; s < c.stages.size(); ++s) {
@@ -91,12 +92,15 @@ std::vector<at::Tensor> GreenFormer::encoder(const at::Tensor& input, const Part
       if (pools) window /= 4;
       // Attention type lags one block behind the stage: a stage's first block keeps the previous one's.
       const bool mua = c.mask_unit_attn[first_of_later_stage ? s - 1 : s];
+      // The first block past the float32 stages switches the activations to the precision.
+      if (block == float32_blocks && x.scalar_type() != options_.precision) x = x.to(options_.precision);
       x = encoder_block(x, block, dim, dim_out, heads, pools ? 4 : 1, window, mua);
       dim = dim_out;
     }
     if (s > 0 && static_cast<int>(s) <= c.q_pool) h /= 2, wd /= 2;
     const int remaining = unrolls - std::min<int>(static_cast<int>(s), c.q_pool);
-    features.push_back(reroll(x, h, wd, remaining).permute({0, 3, 1, 2}));
+    // The decoders run in the precision, whatever the stage ran in.
+    features.push_back(reroll(x, h, wd, remaining).permute({0, 3, 1, 2}).to(options_.precision));
     if (part_done) part_done(s < 4 ? kStageNames[s] : "stage");
   }
   return features;
