@@ -340,6 +340,14 @@ TEST_F(OfxPlugin, Float16OnTheCpuIsABadParameterNotACrash) {
   EXPECT_NE(bad.persistent_message.find("precision"), std::string::npos) << bad.persistent_message;
 }
 
+TEST_F(OfxPlugin, ABadLogLevelInTheEnvironmentDoesNotStopTheLoad) {
+  ::setenv("CORRIDORKEY_LOG_LEVEL", "bogus", 1);
+  TestHost host;
+  EXPECT_TRUE(host.load(kId));
+  EXPECT_TRUE(host.create(kId));
+  ::unsetenv("CORRIDORKEY_LOG_LEVEL");
+}
+
 TEST_F(OfxPlugin, HostWithoutTheParameterSuiteGetsAnErrorFromLoad) {
   TestHost host(HostConfig{{"OfxParameterSuite"}, false});
   const auto ids = host.plugin_ids();

@@ -44,8 +44,13 @@ void clear_error(OfxImageEffectHandle instance) {
 
 OfxStatus dispatch(const std::string& action, OfxImageEffectHandle effect, Props in, Props out) {
   if (action == kOfxActionLoad) {
-    if (const char* level = std::getenv("CORRIDORKEY_LOG_LEVEL"); level != nullptr && *level != 0)
-      set_log_level(parse_log_level(level));
+    if (const char* level = std::getenv("CORRIDORKEY_LOG_LEVEL"); level != nullptr && *level != 0) {
+      try {
+        set_log_level(parse_log_level(level));
+      } catch (const std::exception& e) {  // a bad value must not keep the plugin from loading
+        log_warn("CorridorKey OFX: CORRIDORKEY_LOG_LEVEL ignored: ", e.what());
+      }
+    }
     const std::vector<std::string> missing = fetch_suites();
     if (!missing.empty()) {
       std::string list;
@@ -55,7 +60,10 @@ OfxStatus dispatch(const std::string& action, OfxImageEffectHandle effect, Props
     }
     return kOfxStatOK;
   }
-  if (suites().property == nullptr || suites().effect == nullptr) return kOfxStatErrMissingHostFeature;
+  // Nothing runs on a host whose load failed for want of a suite.
+  if (suites().property == nullptr || suites().effect == nullptr || suites().parameter == nullptr ||
+      (suites().message1 == nullptr && suites().message2 == nullptr))
+    return kOfxStatErrMissingHostFeature;
   if (action == kOfxActionUnload || action == kOfxActionPurgeCaches) {
     Models::get().purge();
     return kOfxStatOK;
