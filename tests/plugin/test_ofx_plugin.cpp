@@ -57,13 +57,17 @@ class OfxPlugin : public ::testing::Test {
   static at::Tensor plate_linear() { return ck::test::decoded_frames().at("plate_linear_f32"); }
   static at::Tensor hint() { return ck::test::decoded_frames().at("hint_u8").to(at::kFloat) / 255.0f; }
 
+  // An [H, W, C] float tensor as a host image of C channels.
+  static Image raw_image(const at::Tensor& hwc) {
+    const at::Tensor t = hwc.contiguous();
+    Image image(static_cast<int>(t.size(1)), static_cast<int>(t.size(0)), static_cast<int>(t.size(2)));
+    std::memcpy(image.pixels.data(), t.const_data_ptr<float>(), image.pixels.size() * sizeof(float));
+    return image;
+  }
   static Image image_of(const at::Tensor& hwc) {
     at::Tensor t = hwc.dim() == 2 ? hwc.unsqueeze(2).expand({hwc.size(0), hwc.size(1), 4}) : hwc;
     if (t.size(2) == 3) t = at::cat({t, at::ones({t.size(0), t.size(1), 1})}, 2);
-    t = t.contiguous();
-    Image image(static_cast<int>(t.size(1)), static_cast<int>(t.size(0)), 4);
-    std::memcpy(image.pixels.data(), t.const_data_ptr<float>(), image.pixels.size() * sizeof(float));
-    return image;
+    return raw_image(t);
   }
   static at::Tensor tensor_of(const Image& image) {
     return at::from_blob(const_cast<float*>(image.pixels.data()), {image.height, image.width, image.channels},
@@ -265,14 +269,9 @@ TEST_F(OfxPlugin, TopDownHostBuffersGiveTheSamePixels) {
 TEST_F(OfxPlugin, AlphaRgbaAndRgbHintsGiveTheSameMatte) {
   const at::Tensor h = hint();
   const at::Tensor zeros = at::zeros_like(h).unsqueeze(2);
-  auto image = [](const at::Tensor& hwc) {
-    const at::Tensor t = hwc.contiguous();
-    Image im(static_cast<int>(t.size(1)), static_cast<int>(t.size(0)), static_cast<int>(t.size(2)));
-    std::memcpy(im.pixels.data(), t.const_data_ptr<float>(), im.pixels.size() * sizeof(float));
-    return im;
-  };
-  const std::vector<Image> hints{image(h.unsqueeze(2)), image(at::cat({zeros, zeros, zeros, h.unsqueeze(2)}, 2)),
-                                 image(at::cat({h.unsqueeze(2), zeros, zeros}, 2))};
+  const std::vector<Image> hints{raw_image(h.unsqueeze(2)),
+                                 raw_image(at::cat({zeros, zeros, zeros, h.unsqueeze(2)}, 2)),
+                                 raw_image(at::cat({h.unsqueeze(2), zeros, zeros}, 2))};
   TestHost host;
   std::unique_ptr<Effect> e = keyer(host, plate_srgb(), at::Tensor(), false, 1);
   ASSERT_TRUE(e);

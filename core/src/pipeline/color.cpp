@@ -11,7 +11,15 @@
 namespace corridorkey {
 namespace {
 
-constexpr std::int64_t kRow = 1 << 16;  // values per band row
+constexpr std::int64_t kRow = 1 << 16;  // items per band row
+
+// Runs `f(first, last)` over [0, count) in bands of rows of kRow items on at::get_num_threads() threads.
+template <class F>
+void in_bands(std::int64_t count, F&& f) {
+  const int rows = static_cast<int>((count + kRow - 1) / kRow);
+  kernels::thread_bands(at::get_num_threads())(
+      rows, [&](int begin, int end) { f(begin * kRow, std::min<std::int64_t>(count, end * kRow)); });
+}
 
 at::Tensor apply(const at::Tensor& values, bool to_linear) {
   if (!values.defined() || values.scalar_type() != at::kFloat) {
@@ -26,10 +34,7 @@ at::Tensor apply(const at::Tensor& values, bool to_linear) {
   at::Tensor out = at::empty_like(in);
   const float* src = in.const_data_ptr<float>();
   float* dst = out.mutable_data_ptr<float>();
-  const std::int64_t n = in.numel();
-  const int rows = static_cast<int>((n + kRow - 1) / kRow);
-  kernels::thread_bands(at::get_num_threads())(rows, [&](int begin, int end) {
-    const std::int64_t first = begin * kRow, last = std::min<std::int64_t>(n, end * kRow);
+  in_bands(in.numel(), [&](std::int64_t first, std::int64_t last) {
     if (to_linear) {
       for (std::int64_t i = first; i < last; ++i) dst[i] = kernels::math::srgb_to_linear(src[i]);
     } else {
@@ -55,11 +60,8 @@ at::Tensor encode_premultiplied_srgb(const at::Tensor& rgba) {
   at::Tensor out = at::empty_like(in);
   const float* src = in.const_data_ptr<float>();
   float* dst = out.mutable_data_ptr<float>();
-  const std::int64_t pixels = in.numel() / 4;
-  const int rows = static_cast<int>((pixels + kRow - 1) / kRow);
-  kernels::thread_bands(at::get_num_threads())(rows, [&](int begin, int end) {
-    const std::int64_t last = std::min<std::int64_t>(pixels, end * kRow);
-    for (std::int64_t i = begin * kRow; i < last; ++i) {
+  in_bands(in.numel() / 4, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t i = first; i < last; ++i) {
       const float* p = src + 4 * i;
       float* q = dst + 4 * i;
       const float a = p[3];

@@ -65,12 +65,12 @@ c10::Device Models::device() {
   return device_;
 }
 
-at::ScalarType Models::precision(int choice) {
+at::ScalarType Models::precision(PrecisionChoice choice) {
   const bool gpu = device().is_cuda();
   switch (choice) {
-    case 1:
+    case PrecisionChoice::float32:
       return at::kFloat;
-    case 2:
+    case PrecisionChoice::float16:
       if (!gpu) {
         throw OfxFailure(
             "Precision Float16 needs a GPU and this machine runs the network on the CPU: "
@@ -78,11 +78,12 @@ at::ScalarType Models::precision(int choice) {
             kOfxStatFailed);
       }
       return at::kHalf;
-    case 3:
+    case PrecisionChoice::bfloat16:
       return at::kBFloat16;
-    default:
-      return gpu ? at::kHalf : at::kFloat;
+    case PrecisionChoice::automatic:
+      break;
   }
+  return gpu ? at::kHalf : at::kFloat;
 }
 
 std::shared_ptr<const Engine> Models::engine(ScreenColor color, int img_size, at::ScalarType precision) {

@@ -14,6 +14,7 @@
 
 #include "corridorkey/pipeline.hpp"
 #include "corridorkey/screen.hpp"
+#include "params.hpp"
 
 namespace corridorkey::ofx {
 
@@ -35,7 +36,7 @@ class Models {
 
   /// The precision a choice means on this device (Auto: float16 on a GPU, float32 on the CPU).
   /// Throws OfxFailure for float16 on the CPU.
-  at::ScalarType precision(int choice);
+  at::ScalarType precision(PrecisionChoice choice);
 
   /// The engine (network) for `color` at img_size and precision, loaded on first use. Its const
   /// members (preprocess, model().forward) and Engine::postprocess are safe on any number of

@@ -20,11 +20,13 @@ OfxImageClipHandle clip_handle(OfxImageEffectHandle effect, const char* name) {
   return clip;
 }
 
-bool connected(OfxImageClipHandle clip) {
+Props clip_props(OfxImageClipHandle clip) {
   OfxPropertySetHandle h = nullptr;
   check(suites().effect->clipGetPropertySet(clip, &h), "clipGetPropertySet", "clip");
-  return Props(h).get_int(kOfxImageClipPropConnected) != 0;
+  return Props(h);
 }
+
+bool connected(OfxImageClipHandle clip) { return clip_props(clip).get_int(kOfxImageClipPropConnected) != 0; }
 
 ScreenColor screen_of(const KeyParams& k, const at::Tensor& plate, const at::Tensor& hint) {
   if (k.screen == ScreenChoice::green) return ScreenColor::green;
@@ -49,11 +51,9 @@ OfxStatus clip_preferences(OfxImageEffectHandle instance, Props out) {
   out.set(kOfxImageEffectPropPreMultiplication, std::string(output_premultiplication(read_output(instance))));
   // The hint as the host has it: an optional clip may otherwise be remapped to RGBA, which would
   // turn an RGB matte's red into an alpha of 1.
-  const OfxImageClipHandle hint = clip_handle(instance, kHintClip);
-  if (connected(hint)) {
-    OfxPropertySetHandle h = nullptr;
-    check(suites().effect->clipGetPropertySet(hint, &h), "clipGetPropertySet", kHintClip);
-    const std::string unmapped = Props(h).get_string(kOfxImageClipPropUnmappedComponents);
+  const Props hint = clip_props(clip_handle(instance, kHintClip));
+  if (hint.get_int(kOfxImageClipPropConnected) != 0) {
+    const std::string unmapped = hint.get_string(kOfxImageClipPropUnmappedComponents);
     if (unmapped == kOfxImageComponentAlpha || unmapped == kOfxImageComponentRGB || unmapped == kOfxImageComponentRGBA)
       out.set("OfxImageClipPropComponents_AlphaHint", unmapped);
   }
@@ -83,7 +83,7 @@ OfxStatus render(OfxImageEffectHandle instance, Props in) {
   in.get_doubles(kOfxImageEffectPropRenderScale, scale, 2);
   const KeyParams k = read_params(instance, time);
   Models& models = Models::get();
-  const at::ScalarType precision = models.precision(static_cast<int>(k.precision));
+  const at::ScalarType precision = models.precision(k.precision);
 
   // The inputs, top row first: the plate, and the hint's matte (or the built-in coarse alpha).
   ClipImage source = ClipImage::fetch(clip_handle(instance, kSourceClip), time);
