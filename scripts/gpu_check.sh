@@ -12,16 +12,19 @@
 #     ms/frame over 10 frames after a warm-up, frames/s, and the GPU allocator's peak memory;
 #   - writes report.md and report.json (GPU, driver, CUDA, torch, every result and figure) to DIR.
 #
-#   bash scripts/gpu_check.sh [--out DIR] [--fixtures DIR] [--quick] [--build-only]
+#   bash scripts/gpu_check.sh [--out DIR] [--fixtures DIR] [--quick] [--build-only] [--build-dir DIR]
 #
 #   --out DIR        where the reports go (default ./gpu-check)
 #   --fixtures DIR   the reference fixtures (default ../shared/fixtures beside the checkout)
 #   --quick          benchmark 512 and 2048 in float16 only
 #   --build-only     no GPU needed: build, run the tests (GPU tests skip) and a tiny CPU benchmark,
 #                    write the reports; for checking the kit itself on a machine without a GPU
+#   --build-dir DIR  build there and keep it (default: a temporary folder, removed at the end);
+#                    a second run into the same folder rebuilds only what changed
 #
 # Environment: PYTHON (default python3), CUDACXX or nvcc on PATH (else /usr/local/cuda/bin/nvcc),
-# GPU_CHECK_CMAKE_ARGS (extra configure arguments), GPU_CHECK_JOBS (default: all cores).
+# GPU_CHECK_CMAKE_ARGS (extra configure arguments), GPU_CHECK_JOBS (default: all cores),
+# GPU_CHECK_MEMCHECK_TIMEOUT (seconds memcheck may take, default 300).
 # Exit codes: 0 everything passed; 1 a step or test failed (the reports say which); 2 usage or a
 # missing tool; 3 no CUDA device visible (nothing was built).
 set -uo pipefail
@@ -31,13 +34,15 @@ OUT="$PWD/gpu-check"
 FIXTURES="$ROOT/../shared/fixtures"
 QUICK=0
 BUILD_ONLY=0
+BUILD=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="${2:?--out needs a folder}"; shift 2 ;;
     --fixtures) FIXTURES="${2:?--fixtures needs a folder}"; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --build-only) BUILD_ONLY=1; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --build-dir) BUILD="${2:?--build-dir needs a folder}"; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "gpu_check: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -72,7 +77,12 @@ mkdir -p "$OUT" || fail "cannot create $OUT"
 OUT="$(cd "$OUT" && pwd)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/corridorkey-gpu-check.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-BUILD="$WORK/build"
+if [ -z "$BUILD" ]; then
+  BUILD="$WORK/build"
+else
+  mkdir -p "$BUILD" || fail "cannot create the build folder $BUILD"
+  BUILD="$(cd "$BUILD" && pwd)"
+fi
 LOGS="$OUT/logs"
 mkdir -p "$LOGS"
 JOBS="${GPU_CHECK_JOBS:-$(nproc)}"
@@ -100,7 +110,7 @@ fi
 # shellcheck disable=SC2086
 if ! step "Configure (core only, LibTorch of $PY: torch $(field torch))" "$LOGS/configure.log" \
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCORRIDORKEY_CORE_ONLY=ON \
-  -DCORRIDORKEY_CUDA=ON -DCMAKE_CUDA_COMPILER="$NVCC" -DCMAKE_PREFIX_PATH="$(field cmake_prefix)" \
+  -DCORRIDORKEY_CUDA=ON -DCMAKE_CUDA_COMPILER="$NVCC" -DTorch_DIR="$(field cmake_prefix)/Torch" \
   -DCORRIDORKEY_TEST_PYTHON="$(command -v "$PY")" "${ARCH_ARGS[@]}" ${GPU_CHECK_CMAKE_ARGS:-} ||
   ! step "Build ($JOBS jobs)" "$LOGS/build.log" cmake --build "$BUILD" -j "$JOBS"; then
   BUILD_FAILED=1
@@ -120,7 +130,7 @@ if [ "$BUILD_FAILED" -eq 0 ]; then
   if [ "$BUILD_ONLY" -eq 0 ] && [ -n "$SANITIZER" ]; then
     # At most 5 minutes: memcheck slows kernels down many times, and the check has a time budget.
     step "compute-sanitizer memcheck on the kernel tests" "$LOGS/memcheck.log" \
-      timeout 300 "$SANITIZER" --tool memcheck --error-exitcode 1 --leak-check full "$BUILD/bin/test_kernels_gpu"
+      timeout "${GPU_CHECK_MEMCHECK_TIMEOUT:-300}" "$SANITIZER" --tool memcheck --error-exitcode 1 --leak-check full "$BUILD/bin/test_kernels_gpu"
   else
     printf '%s\t%s\t0\t%s\n' "compute-sanitizer memcheck on the kernel tests" skipped \
       "$([ "$BUILD_ONLY" -eq 1 ] && echo '--build-only' || echo 'compute-sanitizer not installed')" >>"$STATUS"
