@@ -18,6 +18,7 @@
 #include "corridorkey/coarse_alpha.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/io/tensor_mat.hpp"
+#include "corridorkey/remove_tree.hpp"
 
 namespace ck = corridorkey;
 namespace fs = std::filesystem;
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
   const double wall = bench::seconds([&] { (void)std::system(cmd.c_str()); });
   std::printf("generate_alphas: %d frames in %.2f s (whole process) = %.1f frames/s on %d threads\n", frames, wall,
               frames / wall, threads);
-  fs::remove_all(dir);
+  std::error_code removed;
+  ck::remove_tree(dir, removed);
   return 0;
 }

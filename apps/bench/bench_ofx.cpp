@@ -24,6 +24,7 @@
 #include "bench_util.hpp"
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/model.hpp"
+#include "corridorkey/remove_tree.hpp"
 #include "ofx_test_host.hpp"
 #include "synthetic_frame.hpp"
 
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
   at::set_num_threads(threads);
 
   const fs::path dir = fs::temp_directory_path() / "corridorkey-bench-ofx";
-  fs::remove_all(dir);
+  std::error_code removed;
+  ck::remove_tree(dir, removed);
   fs::create_directories(dir / "checkpoints");
   const auto [plate, hint] = bench::synthetic_frame();
   bench::write_synthetic_clip(dir / "clips", {plate, hint}, frames + 1);

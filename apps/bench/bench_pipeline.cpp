@@ -23,6 +23,7 @@
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/io/tensor_mat.hpp"
 #include "corridorkey/pipeline.hpp"
+#include "corridorkey/remove_tree.hpp"
 #include "corridorkey_kernels/color.hpp"
 #include "corridorkey_kernels/resize.hpp"
 #include "synthetic_frame.hpp"
@@ -91,7 +92,8 @@ int main(int argc, char** argv) {
   const c10::Device device = *picked;
   at::set_num_threads(threads);
   const fs::path dir = fs::temp_directory_path() / "corridorkey-bench-pipeline";
-  fs::remove_all(dir);
+  std::error_code removed;
+  ck::remove_tree(dir, removed);
   fs::create_directories(dir / "ck");
   fs::create_directories(dir / "out");
 

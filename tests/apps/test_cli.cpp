@@ -133,7 +133,8 @@ TEST(Cli, KeysAVideoClip) {
       << "the hint 'clip' has no hint";
   ASSERT_TRUE(fs::exists(dir / "clips" / "vid" / "Input.mp4"));
   fs::rename(dir / "clips" / "AlphaHint" / "Input.mp4", dir / "clips" / "vid" / "AlphaHint.mp4");
-  fs::remove_all(dir / "clips" / "AlphaHint");
+  std::error_code ec;
+  ASSERT_TRUE(ck::remove_tree(dir / "clips" / "AlphaHint", ec)) << ec.message();
   const CliRun r = run(base_args(dir));
   ASSERT_EQ(r.code, 0) << r.err;
   const fs::path out = dir / "clips" / "vid" / "Output";

@@ -177,7 +177,8 @@ TEST(Screens, AMissingBlueCheckpointExitsThreeNamingTheRepoAndStillKeysTheGreenC
   EXPECT_EQ(summary[0].value("exit_code", -1), 3);
   EXPECT_EQ(events(r.out, "model").size(), 1u) << "only the green network was loaded";
   // A run of green clips alone needs no blue checkpoint.
-  fs::remove_all(dir / "clips" / "b_blue");
+  std::error_code ec;
+  ASSERT_TRUE(ck::remove_tree(dir / "clips" / "b_blue", ec)) << ec.message();
   EXPECT_EQ(run_cli(infer_args(dir, ck_dir), {"HF_HUB_OFFLINE=1"}).code, 0);
 }
 
@@ -216,7 +217,8 @@ TEST(Screens, TheFlagListAndClipsWhoseFramesDisagree) {
   EXPECT_EQ(screen_of["b"], "blue") << list.out;
   EXPECT_EQ(screen_of["mixed"], "mixed") << list.out;
   EXPECT_EQ(screen_of["longvid"], "blue") << list.out;
-  fs::remove_all(dir / "clips" / "longvid");
+  std::error_code ec;
+  ASSERT_TRUE(ck::remove_tree(dir / "clips" / "longvid", ec)) << ec.message();
 
   const auto r = run_cli(infer_args(dir, ck_dir));
   EXPECT_EQ(r.code, 1) << "the mixed clip fails; the others are keyed";

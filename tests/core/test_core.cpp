@@ -1,4 +1,4 @@
-// Core conventions: log levels, atomic files, version text, file hashing.
+// Core conventions: log levels, atomic files, tree removal, version text, file hashing.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,6 +7,7 @@
 #include "corridorkey/checkpoint.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/logging.hpp"
+#include "corridorkey/remove_tree.hpp"
 #include "corridorkey/version.hpp"
 #include "test_support.hpp"
 
@@ -64,6 +65,29 @@ TEST(Version, ReportsEngineTorchAndCuda) {
   }
 }
 
+TEST(RemoveTree, RemovesANestedTreeWithoutFollowingLinks) {
+  ck::test::TempDir dir;
+  const fs::path keep = dir / "outside.txt", tree = dir / "tree";
+  ck::test::write_bytes(keep, "kept");
+  fs::create_directories(tree / "a" / "b");
+  ck::test::write_bytes(tree / "a" / "b" / "f.bin", "x");
+  ck::test::write_bytes(tree / "top.bin", "y");
+  fs::create_symlink(keep, tree / "a" / "link_to_file");
+  fs::create_directory_symlink(dir.path(), tree / "link_to_parent");
+  std::error_code ec;
+  EXPECT_TRUE(ck::remove_tree(tree, ec)) << ec.message();
+  EXPECT_FALSE(fs::exists(fs::symlink_status(tree)));
+  EXPECT_EQ(ck::test::read_bytes(keep), "kept") << "a link's target is not removed";
+  // A single file; a path that is not there is no error.
+  EXPECT_TRUE(ck::remove_tree(keep, ec)) << ec.message();
+  EXPECT_FALSE(fs::exists(keep));
+  EXPECT_TRUE(ck::remove_tree(dir / "missing", ec));
+  EXPECT_FALSE(ec);
+  // A path through a file is an error, reported and not thrown.
+  ck::test::write_bytes(dir / "file", "z");
+  EXPECT_FALSE(ck::remove_tree(dir / "file" / "below", ec));
+  EXPECT_EQ(ec, std::errc::not_a_directory);
+}
 
 TEST(Sha256, MatchesTheStandardVectors) {
   ck::test::TempDir dir;

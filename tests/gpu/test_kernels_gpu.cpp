@@ -1,4 +1,5 @@
-// Each CUDA kernel against its CPU twin. Skipped, with the reason, where no CUDA device is visible.
+// Each CUDA kernel against its CPU twin (the refiner's GroupNorm also against ATen's). Skipped, with the reason, where
+// no CUDA device is visible.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,7 +17,11 @@
 #include "corridorkey_kernels/resize.hpp"
 #include "test_support.hpp"
 #ifdef CORRIDORKEY_KERNELS_CUDA
+#include <ATen/ATen.h>
 #include <cuda_runtime.h>
+
+#include "model/group_norm_cpu.hpp"
+#include "model/group_norm_cuda.hpp"
 #endif
 
 namespace kn = corridorkey::kernels;
@@ -286,3 +291,66 @@ TEST(GpuKernels, ResizesOfSinglePixelsRowsAndColumnsMatchTwins) {
 }
 
 }  // namespace
+
+TEST(GpuKernels, GroupNormActMatchesCpuTwinAndAten) {
+  CK_REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  namespace d = corridorkey::detail;
+  const c10::Device gpu(c10::kCUDA, 0);
+  const auto cl = at::MemoryFormat::ChannelsLast;
+  at::manual_seed(0);
+  // Relative tolerances (of max(1, |value|)): float32 statistics; one rounding of the output to
+  // 11 (float16) or 8 (bfloat16) significant bits, twice that against ATen, which also rounds the
+  // GroupNorm's output before the residual add. Both sides get the same rounded inputs.
+  const std::vector<std::pair<at::ScalarType, double>> types{
+      {at::kFloat, 2e-5}, {at::kHalf, 1e-3}, {at::kBFloat16, 8e-3}};
+  const auto rel_diff = [](const at::Tensor& a, const at::Tensor& b) {
+    return ((a - b).abs() / b.abs().clamp_min(1.0)).max().item<double>();
+  };
+  const std::vector<std::vector<std::int64_t>> shapes{{1, 64, 37, 53}, {2, 64, 96, 80}, {1, 64, 256, 256}};
+  for (const auto& [type, tol] : types) {
+    for (const auto& shape : shapes) {
+      for (const bool with_residual : {false, true}) {
+        for (const bool relu : {false, true}) {
+          SCOPED_TRACE(std::string(c10::toString(type)) + " " + std::to_string(shape[0]) + "x" +
+                       std::to_string(shape[2]) + "x" + std::to_string(shape[3]) + (with_residual ? " +res" : "") +
+                       (relu ? " relu" : ""));
+          // A mean far from zero (a convolution's bias): the variance must not cancel.
+          const at::Tensor x = (at::randn(shape) * 0.5 + 3.0).to(type).contiguous(cl);
+          const at::Tensor res = with_residual ? at::randn(shape).to(type).contiguous(cl) : at::Tensor();
+          const at::Tensor w = (at::randn({64}) * 0.5 + 1.0).to(type), b = (at::randn({64}) * 0.1).to(type);
+          at::Tensor want = x.to(at::kFloat).clone(cl);
+          d::group_norm_act_cpu_(want, 8, w.to(at::kFloat), b.to(at::kFloat), 1e-5,
+                                 with_residual ? res.to(at::kFloat).contiguous(cl) : at::Tensor(), relu, 2);
+          at::Tensor got = x.to(gpu).contiguous(cl);
+          const at::Tensor res_gpu = with_residual ? res.to(gpu).contiguous(cl) : at::Tensor();
+          const at::Tensor wg = w.to(gpu), bg = b.to(gpu);
+          ASSERT_TRUE(d::group_norm_act_cuda_supported(got, 8, wg, bg, res_gpu));
+          at::Tensor aten = at::group_norm(got, 8, wg, bg, 1e-5);
+          if (with_residual) aten.add_(res_gpu);
+          if (relu) aten.relu_();
+          d::group_norm_act_cuda_(got, 8, wg, bg, 1e-5, res_gpu, relu);
+          EXPECT_TRUE(got.is_contiguous(cl));
+          const at::Tensor g = got.cpu().to(at::kFloat);
+          EXPECT_LE(rel_diff(g, want), tol) << "against the CPU twin";
+          EXPECT_LE(rel_diff(g, aten.cpu().to(at::kFloat)), 2 * tol) << "against ATen";
+        }
+      }
+    }
+  }
+  // What the kernel does not take is left to ATen.
+  const at::Tensor x = at::randn({1, 64, 8, 8}, at::TensorOptions().device(gpu)).contiguous(cl);
+  const at::Tensor w = at::ones({64}, x.options()), b = at::zeros({64}, x.options());
+  EXPECT_FALSE(d::group_norm_act_cuda_supported(x.contiguous(), 8, w, b, at::Tensor())) << "NCHW";
+  EXPECT_FALSE(d::group_norm_act_cuda_supported(x.to(at::kDouble), 8, w.to(at::kDouble), b.to(at::kDouble), {}));
+  EXPECT_FALSE(d::group_norm_act_cuda_supported(x, 8, w.to(at::kHalf), b, at::Tensor())) << "weight of another type";
+  EXPECT_TRUE(d::group_norm_act_cuda_supported(x, 16, w, b, at::Tensor())) << "4 float32 channels fill a vector";
+  EXPECT_FALSE(d::group_norm_act_cuda_supported(x.to(at::kHalf), 16, w.to(at::kHalf), b.to(at::kHalf), {}))
+      << "a vector of 8 float16 channels would span two groups of 4";
+  const at::Tensor c24 = at::randn({1, 24, 8, 8}, x.options()).contiguous(cl);
+  EXPECT_FALSE(d::group_norm_act_cuda_supported(c24, 8, w.narrow(0, 0, 24), b.narrow(0, 0, 24), {}))
+      << "3 channels per group";
+  EXPECT_FALSE(d::group_norm_act_cuda_supported(x, 8, w, b, at::randn({1, 64, 8, 8}, x.options())))
+      << "an NCHW residual";
+#endif
+}

@@ -39,13 +39,14 @@ TempDir::TempDir() {
   std::string leaf = "ck-";
   leaf.append(std::to_string(::getpid())).append("-").append(std::to_string(counter++)).append("-").append(name);
   path_ = fs::temp_directory_path() / leaf;
-  fs::remove_all(path_);
+  std::error_code ec;
+  remove_tree(path_, ec);
   fs::create_directories(path_);
 }
 
 TempDir::~TempDir() {
   std::error_code ec;
-  fs::remove_all(path_, ec);
+  remove_tree(path_, ec);
 }
 
 const std::map<std::string, at::Tensor>& decoded_frames() {

@@ -15,6 +15,7 @@
 
 #include "corridorkey/device.hpp"
 #include "corridorkey/pipeline.hpp"
+#include "corridorkey/remove_tree.hpp"
 
 /// Skips the current test, saying why, unless this build has the CUDA path and a CUDA device is
 /// visible.
