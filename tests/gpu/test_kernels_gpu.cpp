@@ -299,14 +299,18 @@ TEST(GpuKernels, GroupNormActMatchesCpuTwinAndAten) {
   const c10::Device gpu(c10::kCUDA, 0);
   const auto cl = at::MemoryFormat::ChannelsLast;
   at::manual_seed(0);
-  // Relative tolerances (of max(1, |value|)): float32 statistics; one rounding of the output to
-  // 11 (float16) or 8 (bfloat16) significant bits, twice that against ATen, which also rounds the
-  // GroupNorm's output before the residual add. Both sides get the same rounded inputs.
+  // Against the CPU twin (float32 arithmetic on the same rounded inputs): relative to
+  // max(1, |value|), float32 statistics, or one rounding of the output to 11 (float16) or 8
+  // (bfloat16) significant bits. Against ATen, which rounds the GroupNorm's output to the type
+  // before it adds the residual (H100, torch 2.11: up to 0.0059 apart in float16 and 0.051 in
+  // bfloat16 where that intermediate was ~6): per value, two units of the type's precision in the
+  // magnitudes involved, 2^-p * 2 * (|group norm| + |result|) + float32's share.
   const std::vector<std::pair<at::ScalarType, double>> types{
       {at::kFloat, 2e-5}, {at::kHalf, 1e-3}, {at::kBFloat16, 8e-3}};
   const auto rel_diff = [](const at::Tensor& a, const at::Tensor& b) {
     return ((a - b).abs() / b.abs().clamp_min(1.0)).max().item<double>();
   };
+  const auto unit = [](at::ScalarType t) { return t == at::kHalf ? 0x1p-10 : t == at::kBFloat16 ? 0x1p-7 : 0x1p-22; };
   const std::vector<std::vector<std::int64_t>> shapes{{1, 64, 37, 53}, {2, 64, 96, 80}, {1, 64, 256, 256}};
   for (const auto& [type, tol] : types) {
     for (const auto& shape : shapes) {
@@ -333,7 +337,10 @@ TEST(GpuKernels, GroupNormActMatchesCpuTwinAndAten) {
           EXPECT_TRUE(got.is_contiguous(cl));
           const at::Tensor g = got.cpu().to(at::kFloat);
           EXPECT_LE(rel_diff(g, want), tol) << "against the CPU twin";
-          EXPECT_LE(rel_diff(g, aten.cpu().to(at::kFloat)), 2 * tol) << "against ATen";
+          const at::Tensor normed = at::group_norm(x.to(at::kFloat), 8, w.to(at::kFloat), b.to(at::kFloat), 1e-5);
+          const at::Tensor bound = 2 * unit(type) * (normed.abs() + want.abs()) + 2e-5;
+          const at::Tensor over = (g - aten.cpu().to(at::kFloat)).abs() - bound;
+          EXPECT_LE(over.max().item<double>(), 0.0) << "against ATen";
         }
       }
     }
