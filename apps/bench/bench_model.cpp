@@ -3,9 +3,10 @@
 // frames/s, achieved GFLOP/s against the model's FLOP count, and peak memory (the GPU allocator's
 // peak on CUDA, peak RSS on the CPU), then the network's parts (patch embed, the four Hiera
 // stages, the decoders, the refiner, the outputs): median ms and share (on a GPU from a second
-// pass that waits for the device after each part). Core only: no codec, no OpenCV.
+// pass that waits for the device after each part). --despeckle also times the despeckle alone on
+// 4K mattes (despeckle_timing.hpp). Core only: no codec, no OpenCV.
 //   bench_model [--sizes 512,1024] [--precisions float32,bfloat16] [--frames 5] [--threads 2]
-//               [--device cpu|cuda|cuda:N] [--whole-frame] [--float32-stages N] [--json FILE]
+//               [--device cpu|cuda|cuda:N] [--whole-frame] [--despeckle] [--float32-stages N] [--json FILE]
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -22,6 +23,7 @@
 #include "corridorkey/config.hpp"
 #include "corridorkey/model.hpp"
 #include "corridorkey/pipeline.hpp"
+#include "despeckle_timing.hpp"
 #if CORRIDORKEY_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
@@ -72,11 +74,11 @@ double median_seconds(int frames, F&& run) {
 int main(int argc, char** argv) {
   std::string sizes = "512,1024", precisions = "float32,bfloat16", device_name = "cpu", json_path;
   int frames = 5, threads = 2, float32_stages = ck::ModelOptions().float32_stages;
-  bool whole_frame = false;
+  bool whole_frame = false, despeckle = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--whole-frame") {
-      whole_frame = true;
+    if (a == "--whole-frame" || a == "--despeckle") {
+      (a == "--whole-frame" ? whole_frame : despeckle) = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -202,9 +204,14 @@ int main(int argc, char** argv) {
       }
     }
   }
+  nlohmann::json doc{{"device", device.str()}, {"threads", threads}, {"results", results}};
+  if (despeckle) {
+    for (const auto& [matte, ms] : bench::despeckle_4k_ms(device, std::max(frames, 1)))
+      doc["despeckle_4k_ms"][matte] = ms;
+  }
   if (!json_path.empty()) {
     std::ofstream out(json_path);
-    out << nlohmann::json{{"device", device.str()}, {"threads", threads}, {"results", results}}.dump(2) << "\n";
+    out << doc.dump(2) << "\n";
     if (!out) {
       std::fprintf(stderr, "bench_model: cannot write %s\n", json_path.c_str());
       return 1;

@@ -26,42 +26,11 @@
 #include "corridorkey/remove_tree.hpp"
 #include "corridorkey_kernels/color.hpp"
 #include "corridorkey_kernels/resize.hpp"
+#include "despeckle_timing.hpp"
 #include "synthetic_frame.hpp"
 
 namespace ck = corridorkey;
 namespace fs = std::filesystem;
-
-#if CORRIDORKEY_WITH_CUDA
-#include <c10/cuda/CUDAStream.h>
-
-#include "corridorkey_kernels/despeckle.hpp"
-
-// The despeckle kernels alone on 4K mattes: medians of `runs` after a warm-up.
-void despeckle_gpu_times(c10::Device device, int runs) {
-  const int w = 3840, h = 2160;
-  const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
-  at::manual_seed(0);
-  const std::vector<std::pair<const char*, at::Tensor>> mattes{{"opaque", at::full({h, w}, 0.9f, f32)},
-                                                               {"noisy", at::rand({h, w}, f32)}};
-  at::Tensor out = at::empty({h, w}, f32);
-  const at::Tensor scratch = at::empty({static_cast<std::int64_t>(ck::kernels::cuda::despeckle_scratch_bytes(w, h))},
-                                       at::TensorOptions().dtype(at::kByte).device(device));
-  void* stream = c10::cuda::getCurrentCUDAStream(device.index()).stream();
-  std::printf("%-24s %10s\n", "despeckle 3840x2160", "ms");
-  for (const auto& [name, alpha] : mattes) {
-    std::vector<double> t;
-    for (int i = 0; i <= runs; ++i) {
-      const double s = bench::seconds([&] {
-        ck::kernels::cuda::despeckle(alpha.data_ptr<float>(), out.data_ptr<float>(), w, h, 400, scratch.data_ptr(),
-                                     stream);
-        bench::sync(device);
-      });
-      if (i > 0) t.push_back(s);  // the first is the warm-up
-    }
-    std::printf("%-24s %10.2f\n", name, 1e3 * bench::median(t));
-  }
-}
-#endif
 
 int main(int argc, char** argv) {
   int img_size = 512, frames = 5, clip_frames = 48, threads = 2;
@@ -152,7 +121,7 @@ int main(int argc, char** argv) {
   std::printf("everything but the model: %.1f%% of the model's time\n", 100 * others / m);
 
 #if CORRIDORKEY_WITH_CUDA
-  if (device.is_cuda()) despeckle_gpu_times(device, std::max(frames, 20));
+  if (device.is_cuda()) (void)bench::despeckle_4k_ms(device, std::max(frames, 20));
 #endif
   // Where the post-processing and encoding time goes on the CPU (medians of `frames`).
   if (!device.is_cuda()) {

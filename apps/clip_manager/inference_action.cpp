@@ -4,9 +4,14 @@
 
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
+#include <functional>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "actions.hpp"
 #include "bounded_queue.hpp"
@@ -183,8 +188,9 @@ struct ClipTally {
   int ok = 0, skipped = 0, failed = 0;
 };
 
-ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const ClipScreen& screen, const std::string& checkpoint,
-                   const Options& options, Reporter& reporter) {
+// One engine per device (--devices); the frames go to whichever is free.
+ClipTally run_clip(const std::vector<ck::Engine*>& engines, const ck::Clip& clip, const ClipScreen& screen,
+                   const std::string& checkpoint, const Options& options, Reporter& reporter) {
   Options o = options;
   o.settings.screen_color = screen.color;
   ClipTally tally;
@@ -237,34 +243,45 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const ClipScreen& s
       reporter.frame_done(clip.name, job->index, job->stem, error.empty() ? "ok" : "failed", error);
     }
   });
-  while (auto job = frames.pop()) {
-    if (ck::interrupt_requested()) break;
-    if (!job->error.empty()) {
-      std::lock_guard lock(report_mutex);
-      ++tally.failed;
-      reporter.frame_done(clip.name, job->index, job->stem, "failed", job->error);
-      continue;
+  // A ModelError (out of memory at this img_size, say) stops every engine: the frames already
+  // queued for writing are still written, then it is rethrown.
+  std::atomic<bool> stop{false};
+  std::exception_ptr model_error;
+  const auto infer_frames = [&](ck::Engine& engine) {
+    while (auto job = frames.pop()) {
+      if (ck::interrupt_requested() || stop) break;
+      if (!job->error.empty()) {
+        std::lock_guard lock(report_mutex);
+        ++tally.failed;
+        reporter.frame_done(clip.name, job->index, job->stem, "failed", job->error);
+        continue;
+      }
+      try {
+        const ck::ModelOutput r = engine.infer({ck::mat_tensor(job->plate)}, {ck::mat_tensor(job->hint)}, o.settings);
+        writes.push({job->index, job->stem, r.alpha[0], r.fg[0], job->plate.cols, job->plate.rows,
+                     ck::DeviceFence::record(r.alpha.device())});
+      } catch (const ck::ModelError&) {
+        std::lock_guard lock(report_mutex);
+        if (!model_error) model_error = std::current_exception();
+        stop = true;
+        frames.close();
+        break;
+      } catch (const std::exception& e) {
+        std::lock_guard lock(report_mutex);
+        ++tally.failed;
+        reporter.frame_done(clip.name, job->index, job->stem, "failed", e.what());
+      }
     }
-    try {
-      const ck::ModelOutput r = engine.infer({ck::mat_tensor(job->plate)}, {ck::mat_tensor(job->hint)}, o.settings);
-      writes.push({job->index, job->stem, r.alpha[0], r.fg[0], job->plate.cols, job->plate.rows,
-                   ck::DeviceFence::record(r.alpha.device())});
-    } catch (const ck::ModelError&) {
-      frames.close();
-      writes.close();
-      reader.join();
-      writer.join();
-      throw;
-    } catch (const std::exception& e) {
-      std::lock_guard lock(report_mutex);
-      ++tally.failed;
-      reporter.frame_done(clip.name, job->index, job->stem, "failed", e.what());
-    }
-  }
+  };
+  std::vector<std::thread> workers;
+  for (std::size_t i = 1; i < engines.size(); ++i) workers.emplace_back(infer_frames, std::ref(*engines[i]));
+  infer_frames(*engines.front());
+  for (auto& t : workers) t.join();
   frames.close();
   reader.join();
   writes.close();  // the writer drains what is queued: those files are complete
   writer.join();
+  if (model_error) std::rethrow_exception(model_error);
   const bool interrupted = ck::interrupt_requested();
   reporter.clip_end(clip.name, tally.ok, tally.skipped, tally.failed, interrupted);
   if (!interrupted && tally.failed == 0 && out.which.comp && clip.input->kind == ck::ClipAsset::Kind::Video &&
@@ -285,6 +302,10 @@ ClipTally run_clip(ck::Engine& engine, const ck::Clip& clip, const ClipScreen& s
 
 int run_inference(const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
+  // The devices first: one that does not exist is a usage error before anything is touched.
+  std::vector<c10::Device> devices;
+  for (const std::string& d : o.devices.empty() ? std::vector<std::string>{o.device} : o.devices)
+    devices.push_back(ck::pick_device(d));
   // Encoders are checked before any frame is processed.
   try {
     ck::check_alpha_video_encoder(o.alpha_video);
@@ -317,10 +338,10 @@ int run_inference(const Options& o) {
     return not_ready ? kSomeFailed : kOk;
   }
 
-  // A network per screen colour, loaded when the first clip of that colour needs it.
-  const c10::Device device = ck::pick_device(o.device);
+  // A network per screen colour and device, loaded when the first clip of that colour needs it.
   if (o.threads > 0) at::set_num_threads(o.threads);
-  Engines engines(o, reporter, device);
+  std::vector<std::unique_ptr<Engines>> engines;
+  for (const c10::Device& d : devices) engines.push_back(std::make_unique<Engines>(o, reporter, d));
 
   ClipTally total;
   int clips_failed = not_ready;
@@ -339,10 +360,10 @@ int run_inference(const Options& o) {
       ++clips_failed;
       continue;
     }
-    ck::Engine* engine = nullptr;
+    std::vector<ck::Engine*> clip_engines;
     std::string error;
     try {
-      engine = &engines.get(screen.color);
+      for (auto& e : engines) clip_engines.push_back(&e->get(screen.color));
     } catch (const ck::HubError& e) {
       error = e.what();
     } catch (const ck::CheckpointError& e) {
@@ -350,14 +371,14 @@ int run_inference(const Options& o) {
     } catch (const ck::ModelError& e) {
       error = e.what();
     }
-    if (engine == nullptr) {
+    if (clip_engines.size() != engines.size()) {
       model_failed = true;
       ck::log_error("clip '", clip.name, "' (", ck::screen_color_name(screen.color), " screen) not keyed: ", error);
       reporter.event({{"event", "clip_failed"}, {"clip", clip.name}, {"error", error}});
       ++clips_failed;
       continue;
     }
-    const ClipTally t = run_clip(*engine, clip, screen, engines.checkpoint(screen.color), o, reporter);
+    const ClipTally t = run_clip(clip_engines, clip, screen, engines.front()->checkpoint(screen.color), o, reporter);
     total.ok += t.ok, total.skipped += t.skipped, total.failed += t.failed;
     if (t.failed) ++clips_failed;
   }

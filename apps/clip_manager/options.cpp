@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -29,6 +30,30 @@ double to_double(const std::string& flag, const std::string& v) {
   throw UsageError(flag + " needs a number, got '" + v + "'");
 }
 
+bool is_cuda_index_name(const std::string& d) {  // cuda:N
+  return d.rfind("cuda:", 0) == 0 && d.size() > 5 && d.find_first_not_of("0123456789", 5) == std::string::npos;
+}
+
+// --devices 0,1 | cuda:0,cuda:1 | cpu,...: each a device of its own (a GPU listed once).
+std::vector<std::string> parse_devices(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = list.find(',', start);
+    std::string d = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!d.empty() && d.find_first_not_of("0123456789") == std::string::npos) d = "cuda:" + d;
+    if (d != "cpu" && !is_cuda_index_name(d)) {
+      throw UsageError("invalid --devices item '" + d + "' in '" + list +
+                       "': list GPU indices (--devices 0,1) or cuda:N and cpu, separated by commas");
+    }
+    if (d != "cpu" && std::find(out.begin(), out.end(), d) != out.end())
+      throw UsageError("--devices lists " + d + " twice: one network per GPU");
+    out.push_back(std::move(d));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
 }  // namespace
 
 std::string help_text() {
@@ -53,6 +78,9 @@ Options:
   --action A             list | run_inference | generate_alphas | inspect_checkpoint (required)
   --backend B            auto | torch (default auto = torch; the only backend of this build)
   --device D             auto | cpu | cuda | cuda:N (default auto: cuda when a GPU is visible)
+  --devices LIST         one network per device, the frames spread across them: GPU indices
+                         (--devices 0,1) or names (cuda:N, cpu). Each frame is computed as a
+                         run on that device alone computes it; frame events may come out of order
   --clips-dir DIR        folder of clip folders (default ClipsForInference/)
   --screen-color C       auto | green | blue (default auto: decided per clip from 5 frames spread
                          over it, with its hints; an undecidable clip is keyed as green with a
@@ -128,6 +156,7 @@ Exit codes:
 
 Options parse_options(int argc, char** argv) {
   Options o;
+  bool device_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     std::string value;
@@ -163,10 +192,11 @@ Options parse_options(int argc, char** argv) {
       }
     } else if (arg == "--device") {
       o.device = next();
-      const bool ok = o.device == "auto" || o.device == "cpu" || o.device == "cuda" ||
-                      (o.device.rfind("cuda:", 0) == 0 && o.device.size() > 5 &&
-                       o.device.find_first_not_of("0123456789", 5) == std::string::npos);
+      const bool ok = o.device == "auto" || o.device == "cpu" || o.device == "cuda" || is_cuda_index_name(o.device);
       if (!ok) throw UsageError("invalid --device '" + o.device + "': use auto, cpu, cuda or cuda:N");
+      device_given = true;
+    } else if (arg == "--devices") {
+      o.devices = parse_devices(next());
     } else if (arg == "--clips-dir")
       o.clips_dir = next();
     else if (arg == "--checkpoint-dir")
@@ -270,6 +300,8 @@ Options parse_options(int argc, char** argv) {
   if (!o.help && !o.version && o.action.empty()) {
     throw UsageError("--action is required: list, run_inference, generate_alphas or inspect_checkpoint (see --help)");
   }
+  if (device_given && !o.devices.empty())
+    throw UsageError("--device and --devices both given: use one (--devices for several devices)");
   o.settings.generate_comp = o.outputs.comp;
   if (o.alpha_video != corridorkey::AlphaVideo::none && !o.outputs.processed) {
     throw UsageError("--alpha-video is made from the Processed frames: add processed to --outputs");

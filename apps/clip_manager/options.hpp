@@ -25,6 +25,7 @@ struct Options {
   std::string action;  // list | run_inference | generate_alphas | inspect_checkpoint
   std::string backend = "auto";
   std::string device = "auto";
+  std::vector<std::string> devices;  // --devices: one network per device (cpu or cuda:N), frames spread
   std::filesystem::path clips_dir = "ClipsForInference";
   std::filesystem::path checkpoint_dir;
   std::filesystem::path checkpoint;

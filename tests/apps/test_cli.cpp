@@ -183,6 +183,31 @@ TEST(Cli, FrameRangeChunksAddUpToOneFullRun) {
   for (const auto& [name, bytes] : a) EXPECT_EQ(b.at(name), bytes) << name;
 }
 
+TEST(Cli, DevicesSpreadTheFramesAndWriteWhatOneDeviceWrites) {
+  TempDir one, two;
+  const std::vector<std::string> stems{"f0", "f1", "f2", "f3", "f4"};
+  make_clip(one / "clips", "shot", stems);
+  make_clip(two / "clips", "shot", stems);
+  ASSERT_EQ(run(with(base_args(one), {"--device", "cpu"})).code, 0);
+  const CliRun r = run(with(base_args(two), {"--devices", "cpu,cpu", "--json"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto a = output_files(one / "clips" / "shot" / "Output");
+  const auto b = output_files(two / "clips" / "shot" / "Output");
+  EXPECT_EQ(a.size(), 20u);
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [name, bytes] : a) EXPECT_EQ(b.at(name), bytes) << name;
+  std::size_t models = 0;
+  for (std::size_t at = r.out.find("\"event\":\"model\""); at != std::string::npos;
+       at = r.out.find("\"event\":\"model\"", at + 1))
+    ++models;
+  EXPECT_EQ(models, 2u) << "one network per listed device";
+  EXPECT_NE(r.out.find("\"frames_ok\":5"), std::string::npos) << r.out;
+  // A GPU that is not there is a usage error, before any clip is touched.
+  const CliRun missing = run(with(base_args(two), {"--devices", "cpu,cuda:63"}));
+  EXPECT_EQ(missing.code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("cuda:63"), std::string::npos) << missing.err;
+}
+
 TEST(Cli, SkipExistingResumes) {
   TempDir dir;
   make_clip(dir / "clips", "shot", {"f0", "f1", "f2"});
@@ -253,18 +278,22 @@ TEST(Cli, UsageErrorsExitTwoWithAClearMessage) {
     const char* message;
   };
   TempDir dir;
-  for (const auto& c :
-       std::vector<Case>{{{"--action", "run_inference", "--backend", "mlx"},
-                          "backend 'mlx' is not available in this build: it has 'torch'"},
-                         {{"--action", "dance"}, "unknown --action 'dance'"},
-                         {{"--bogus"}, "unknown option '--bogus'"},
-                         {{}, "--action is required"},
-                         {{"--action", "run_inference", "--img-size", "100"}, "not a positive multiple of 32"},
-                         {{"--action", "run_inference", "--frame-range", "5-2"}, "need 0 <= A <= B"},
-                         {{"--action", "run_inference", "--device", "tpu"}, "invalid --device 'tpu'"},
-                         {{"--action", "run_inference", "--float32-stages", "5"}, "invalid --float32-stages 5"},
-                         {{"--action", "run_inference", "--clips-dir", (dir / "missing").string()}, "does not exist"},
-                         {{"--action", "inspect_checkpoint"}, "needs --checkpoint FILE"}}) {
+  for (const auto& c : std::vector<Case>{
+           {{"--action", "run_inference", "--backend", "mlx"},
+            "backend 'mlx' is not available in this build: it has 'torch'"},
+           {{"--action", "dance"}, "unknown --action 'dance'"},
+           {{"--bogus"}, "unknown option '--bogus'"},
+           {{}, "--action is required"},
+           {{"--action", "run_inference", "--img-size", "100"}, "not a positive multiple of 32"},
+           {{"--action", "run_inference", "--frame-range", "5-2"}, "need 0 <= A <= B"},
+           {{"--action", "run_inference", "--device", "tpu"}, "invalid --device 'tpu'"},
+           {{"--action", "run_inference", "--devices", "0,gpu1"}, "invalid --devices item 'gpu1'"},
+           {{"--action", "run_inference", "--devices", ""}, "invalid --devices item ''"},
+           {{"--action", "run_inference", "--devices", "1,cuda:1"}, "lists cuda:1 twice"},
+           {{"--action", "run_inference", "--device", "cpu", "--devices", "cpu"}, "--device and --devices both given"},
+           {{"--action", "run_inference", "--float32-stages", "5"}, "invalid --float32-stages 5"},
+           {{"--action", "run_inference", "--clips-dir", (dir / "missing").string()}, "does not exist"},
+           {{"--action", "inspect_checkpoint"}, "needs --checkpoint FILE"}}) {
     const CliRun r = run(c.args);
     EXPECT_EQ(r.code, 2) << r.err;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;

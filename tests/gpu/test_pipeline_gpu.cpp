@@ -12,8 +12,10 @@
 #include "corridorkey/pipeline.hpp"
 #include "test_support.hpp"
 #ifdef CORRIDORKEY_KERNELS_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+#include <cuda_runtime.h>
 
 #include "pipeline/gpu_path.hpp"
 #endif
@@ -123,6 +125,32 @@ TEST(GpuPipeline, OutOfMemoryOnOneFrameFailsThatFrameOnly) {
   const ck::FrameResult after = engine.process_frame(plate, hint, fixture_settings(false)).to(c10::Device(c10::kCPU));
   EXPECT_LE(max_abs_diff(before.processed, after.processed), 1e-5);
   EXPECT_LE(max_abs_diff(before.comp, after.comp), 1e-5);
+#endif
+}
+
+TEST(GpuPipeline, OutOfMemoryInTheNetworkNamesTheRunAndTheEngineRecovers) {
+  CK_REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  namespace alloc = c10::cuda::CUDACachingAllocator;
+  ck::Engine engine = gpu_engine();
+  const at::Tensor x = at::rand({1, 4, 128, 128}).to(kGpu);
+  const at::Tensor before = engine.model().forward(x).alpha.cpu();
+  // A real allocation failure: the allocator may hold only what it holds now plus 1 MiB, and one
+  // of the refiner's 128x128x64 float32 maps alone is 4 MiB.
+  alloc::emptyCache();
+  const auto total = static_cast<double>(c10::cuda::CUDACachingAllocator::getDeviceStats(0).reserved_bytes[0].current);
+  std::size_t free_bytes = 0, device_bytes = 0;
+  ASSERT_EQ(cudaMemGetInfo(&free_bytes, &device_bytes), cudaSuccess);
+  alloc::setMemoryFraction((total + (1 << 20)) / static_cast<double>(device_bytes), 0);
+  const std::string error = ck::test::error_of([&] { (void)engine.model().forward(x); });
+  alloc::setMemoryFraction(1.0, 0);
+  EXPECT_NE(error.find("out of GPU memory running the network at img_size 128 in float32 (batch 1) on cuda:0"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("peaked at"), std::string::npos) << error;
+  EXPECT_NE(error.find("--precision float16"), std::string::npos) << error;
+  // Nothing is left broken: the same pass now runs and gives the same result.
+  EXPECT_LE(max_abs_diff(before, engine.model().forward(x).alpha.cpu()), 1e-6);
 #endif
 }
 

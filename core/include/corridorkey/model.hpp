@@ -88,6 +88,8 @@ class GreenFormer {
   using PartDone = std::function<void(const char* part)>;
 
   /// x: [B,4,S,S] normalised RGB + hint. `refiner_scale` multiplies the refiner's delta logits.
+  /// Running out of memory is a ModelError naming img_size, precision, batch and device, with
+  /// LibTorch's account and what to change; on a GPU the failed pass's cached memory is released.
   ModelOutput forward(const at::Tensor& x, double refiner_scale = 1.0, bool keep_features = false,
                       const PartDone& part_done = {}) const;
 
@@ -111,6 +113,8 @@ class GreenFormer {
   at::Tensor decoder(const std::string& prefix, const std::vector<at::Tensor>& features) const;
   void fold_decoder(const std::string& prefix);
   at::Tensor refiner(const at::Tensor& input) const;
+  ModelOutput run_forward(const at::Tensor& x, double refiner_scale, bool keep_features,
+                          const PartDone& part_done) const;
 
   ModelConfig config_;
   ModelOptions options_;

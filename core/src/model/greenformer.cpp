@@ -3,10 +3,16 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <c10/util/Exception.h>
 
+#include "corridorkey/config.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/logging.hpp"
 #include "corridorkey/model.hpp"
+#if CORRIDORKEY_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#endif
 
 namespace corridorkey {
 namespace {
@@ -184,8 +190,44 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
   return m;
 }
 
+namespace {
+
+// The network ran out of memory: which run, LibTorch's account, what to change. What the failed
+// frame left in LibTorch's GPU cache goes back to the device, so a smaller run can follow.
+[[noreturn]] void out_of_memory(const c10::OutOfMemoryError& e, const ModelOptions& o, std::int64_t batch) {
+  const bool gpu = o.device.is_cuda();
+  std::string peak;
+#if CORRIDORKEY_WITH_CUDA
+  if (gpu) {
+    const c10::DeviceIndex index = o.device.has_index() ? o.device.index() : c10::cuda::current_device();
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(index);
+    peak = " LibTorch's allocations on the device peaked at " + std::to_string(stats.allocated_bytes[0].peak >> 20) +
+           " MiB in this process.";
+    c10::cuda::CUDACachingAllocator::emptyCache();
+  }
+#endif
+  std::string fix = "Use a smaller --img-size";
+  if (o.img_size > 512) fix += " (e.g. " + std::to_string(std::max(512, o.img_size / 2 / 32 * 32)) + ")";
+  if (gpu && o.precision == at::kFloat) fix += " or --precision float16";
+  throw ModelError("out of " + std::string(gpu ? "GPU" : "host") + " memory running the network at img_size " +
+                   std::to_string(o.img_size) + " in " + precision_name(o.precision) + " (batch " +
+                   std::to_string(batch) + ") on " + o.device.str() + ": " + e.what_without_backtrace() + peak + " " +
+                   fix + ", or free the memory other processes hold.");
+}
+
+}  // namespace
+
 ModelOutput GreenFormer::forward(const at::Tensor& input, double refiner_scale, bool keep_features,
                                  const PartDone& part_done) const {
+  try {
+    return run_forward(input, refiner_scale, keep_features, part_done);
+  } catch (const c10::OutOfMemoryError& e) {
+    out_of_memory(e, options_, input.dim() > 0 ? input.size(0) : 0);
+  }
+}
+
+ModelOutput GreenFormer::run_forward(const at::Tensor& input, double refiner_scale, bool keep_features,
+                                     const PartDone& part_done) const {
   c10::InferenceMode guard;
   const int s = options_.img_size;
   if (input.dim() != 4 || input.size(1) != config_.in_channels || input.size(2) != s || input.size(3) != s) {
