@@ -78,10 +78,14 @@ at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
     return relu ? x.relu_() : x;
   };
 #if defined(__GLIBC__)
-  // The refiner's full-resolution 64-channel activations are the forward pass's memory peak; the
-  // heap the encoder and decoders freed goes back to the system first instead of staying
-  // resident beside them (2048 px bfloat16: peak RSS 3.0 -> 2.5 GiB, bench_model).
-  if (input.is_cpu()) malloc_trim(0);
+  // The refiner's full-resolution 64-channel activations are the forward pass's memory peak; where
+  // one of them is large (512 MiB: 2048 px), the heap the encoder and decoders freed goes back to
+  // the system first instead of staying resident beside them (2048 px bfloat16: peak RSS 3.0 ->
+  // 2.5 GiB, bench_model). Smaller sizes keep it: the next frame would fault it all in again
+  // (512 px float32: 5-10% slower with the trim).
+  const double map_bytes = 64.0 * static_cast<double>(input.size(0) * input.size(2) * input.size(3)) *
+                           static_cast<double>(input.element_size());
+  if (input.is_cpu() && map_bytes >= 512.0 * (1 << 20)) malloc_trim(0);
 #endif
   const at::Tensor in = input.contiguous(at::MemoryFormat::ChannelsLast);
   at::Tensor x = gn_act(at::conv2d(in, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1.",
