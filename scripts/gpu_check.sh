@@ -10,7 +10,8 @@
 #   - benchmarks the model alone and the whole frame (a decoded 1920x1080 plate to the four
 #     outputs downloaded) at img_size 512, 1024 and 2048 in float16, bfloat16 and float32: median
 #     ms/frame over 10 frames after a warm-up, frames/s, and the GPU allocator's peak memory; and
-#     the despeckle alone on opaque and noisy 3840x2160 mattes;
+#     the despeckle alone on opaque and noisy 3840x2160 mattes; float16 again with every Hiera stage
+#     in float16 (--float32-stages 0; the GPU test prints both settings' distance to float32);
 #   - writes report.md and report.json (GPU, driver, CUDA, torch, every result and figure) to DIR.
 #
 #   bash scripts/gpu_check.sh [--out DIR] [--fixtures DIR] [--quick] [--build-only] [--build-dir DIR]
@@ -150,6 +151,15 @@ if [ "$BUILD_FAILED" -eq 0 ]; then
   fi
   step "Benchmarks (bench_model ${BENCH[*]} --whole-frame --despeckle)" "$LOGS/bench.log" \
     "$BUILD/bin/bench_model" "${BENCH[@]}" --whole-frame --despeckle --threads "$JOBS" --json "$OUT/bench.json"
+  # float16 with every Hiera stage in float16 too (--float32-stages 0, as upstream's autocast):
+  # the default keeps stage 1 in float32; these rows show what that costs.
+  if [ "$BUILD_ONLY" -eq 0 ]; then
+    SIZES="512,1024,2048"
+    [ "$QUICK" -eq 0 ] || SIZES="2048"
+    step "Benchmarks (bench_model float16, --float32-stages 0)" "$LOGS/bench_float32_stages0.log" \
+      "$BUILD/bin/bench_model" --device cuda --sizes "$SIZES" --precisions float16 --float32-stages 0 --frames 10 \
+      --whole-frame --threads "$JOBS" --json "$OUT/bench_float32_stages0.json"
+  fi
 fi
 
 # 7. The reports.
@@ -187,6 +197,9 @@ bench = None
 bench_path = os.path.join(out, "bench.json")
 if os.path.exists(bench_path):
     bench = json.load(open(bench_path))
+    extra = os.path.join(out, "bench_float32_stages0.json")
+    if os.path.exists(extra):
+        bench["results"] += json.load(open(extra))["results"]
 report = {
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "commit": run("git", "-C", root, "describe", "--always", "--dirty=+local-changes"),
@@ -211,10 +224,11 @@ md += [f"- failed: {name}" for name in tests["failures"]]
 if bench:
     md += ["", f"## Benchmarks ({bench['device']}, v1.0 random weights, medians of "
                f"{bench['results'][0]['frames'] if bench['results'] else 0} frames after a warm-up)", "",
-           "| img_size | precision | what | ms/frame | frames/s | GFLOP/s | peak MB |",
-           "| --- | --- | --- | --- | --- | --- | --- |"]
-    md += [f"| {r['img_size']} | {r['precision']} | {r['what']} | {r['median_ms']:.1f} | {r['frames_per_s']:.2f} "
-           f"| {r['gflop_per_frame'] / r['median_ms'] * 1e3:.0f} | {r['peak_mb']:.0f} |" for r in bench["results"]]
+           "| img_size | precision | float32 stages | what | ms/frame | frames/s | GFLOP/s | peak MB |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    md += [f"| {r['img_size']} | {r['precision']} | {r.get('float32_stages', '')} | {r['what']} | {r['median_ms']:.1f} "
+           f"| {r['frames_per_s']:.2f} | {r['gflop_per_frame'] / r['median_ms'] * 1e3:.0f} | {r['peak_mb']:.0f} |"
+           for r in bench["results"]]
     if bench.get("despeckle_4k_ms"):
         d = bench["despeckle_4k_ms"]
         md += ["", f"Despeckle alone on a 3840x2160 matte ({bench['device']}; goal under 2 ms on an H100): "

@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
   std::printf("%6s %9s %-11s %10s %9s %12s %10s %10s\n", "size", "precision", "what", "median ms", "frames/s",
               "GFLOP/frame", "GFLOP/s", "peak MB");
   nlohmann::json results = nlohmann::json::array();
+  int stages_run = 0;  // the float32 stages of the network being measured
   const auto report = [&](int size, const std::string& precision, const char* what, double seconds, double gflop,
                           double peak) {
     std::printf("%6d %9s %-11s %10.1f %9.2f %12.1f %10.1f %10.0f\n", size, precision.c_str(), what, 1e3 * seconds,
@@ -133,6 +134,7 @@ int main(int argc, char** argv) {
                        {"frames_per_s", 1.0 / seconds},
                        {"gflop_per_frame", gflop},
                        {"peak_mb", peak},
+                       {"float32_stages", stages_run},
                        {"frames", frames}});
   };
   for (const auto& size_text : split(sizes)) {
@@ -151,6 +153,7 @@ int main(int argc, char** argv) {
         return ck::Engine(ck::GreenFormer::load(sd, config, mo));
       }();
       const double gflop = engine.model().flops_per_frame() / 1e9;
+      stages_run = engine.model().float32_stages();
       const at::Tensor x = at::randn({1, 4, size, size}).to(device);
       reset_peak(device);
       // Each part's time, the device waited for after it (the warm-up's left out).
