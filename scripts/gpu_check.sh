@@ -44,7 +44,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1; shift ;;
     --build-only) BUILD_ONLY=1; shift ;;
     --build-dir) BUILD="${2:?--build-dir needs a folder}"; shift 2 ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -uo pipefail/{/^set/!p}' "$0"; exit 0 ;;
     *) echo "gpu_check: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
