@@ -139,10 +139,10 @@ TEST(GpuPipeline, OutOfMemoryInTheNetworkNamesTheRunAndTheEngineRecovers) {
   // A real allocation failure: the allocator may hold only what it holds now plus 1 MiB, and one
   // of the refiner's 128x128x64 float32 maps alone is 4 MiB.
   alloc::emptyCache();
-  const auto total = static_cast<double>(c10::cuda::CUDACachingAllocator::getDeviceStats(0).reserved_bytes[0].current);
+  const auto reserved = static_cast<double>(alloc::getDeviceStats(0).reserved_bytes[0].current);
   std::size_t free_bytes = 0, device_bytes = 0;
   ASSERT_EQ(cudaMemGetInfo(&free_bytes, &device_bytes), cudaSuccess);
-  alloc::setMemoryFraction((total + (1 << 20)) / static_cast<double>(device_bytes), 0);
+  alloc::setMemoryFraction((reserved + (1 << 20)) / static_cast<double>(device_bytes), 0);
   const std::string error = ck::test::error_of([&] { (void)engine.model().forward(x); });
   alloc::setMemoryFraction(1.0, 0);
   EXPECT_NE(error.find("out of GPU memory running the network at img_size 128 in float32 (batch 1) on cuda:0"),
