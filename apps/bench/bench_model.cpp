@@ -7,6 +7,7 @@
 // 4K mattes (despeckle_timing.hpp). Core only: no codec, no OpenCV.
 //   bench_model [--sizes 512,1024] [--precisions float32,bfloat16] [--frames 5] [--threads 2]
 //               [--device cpu|cuda|cuda:N] [--whole-frame] [--despeckle] [--float32-stages N] [--json FILE]
+//               [--direct-convs]   (the refiner's CPU float32 3x3 convolutions by oneDNN, not Winograd)
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -74,9 +75,13 @@ double median_seconds(int frames, F&& run) {
 int main(int argc, char** argv) {
   std::string sizes = "512,1024", precisions = "float32,bfloat16", device_name = "cpu", json_path;
   int frames = 5, threads = 2, float32_stages = ck::ModelOptions().float32_stages;
-  bool whole_frame = false, despeckle = false;
+  bool whole_frame = false, despeckle = false, winograd = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--direct-convs") {
+      winograd = false;
+      continue;
+    }
     if (a == "--whole-frame" || a == "--despeckle") {
       (a == "--whole-frame" ? whole_frame : despeckle) = true;
       continue;
@@ -116,12 +121,13 @@ int main(int argc, char** argv) {
   const at::Tensor hint = at::randint(0, 256, {1080, 1920}, at::kByte);
   std::printf(
       "device %s, %d CPU threads, medians of %d frames after a warm-up, %d leading Hiera stage(s) in float32 "
-      "under float16/bfloat16\n",
-      device.str().c_str(), threads, frames, float32_stages);
+      "under float16/bfloat16, refiner 3x3 convolutions on a CPU in float32 by %s\n",
+      device.str().c_str(), threads, frames, float32_stages, winograd ? "Winograd F(4x4, 3x3)" : "oneDNN (direct)");
   std::printf("%6s %9s %-11s %10s %9s %12s %10s %10s\n", "size", "precision", "what", "median ms", "frames/s",
               "GFLOP/frame", "GFLOP/s", "peak MB");
   nlohmann::json results = nlohmann::json::array();
-  int stages_run = 0;  // the float32 stages of the network being measured
+  int stages_run = 0;         // the float32 stages of the network being measured
+  bool winograd_run = false;  // whether its refiner convolutions run by Winograd
   const auto report = [&](int size, const std::string& precision, const char* what, double seconds, double gflop,
                           double peak) {
     std::printf("%6d %9s %-11s %10.1f %9.2f %12.1f %10.1f %10.0f\n", size, precision.c_str(), what, 1e3 * seconds,
@@ -135,6 +141,7 @@ int main(int argc, char** argv) {
                        {"gflop_per_frame", gflop},
                        {"peak_mb", peak},
                        {"float32_stages", stages_run},
+                       {"winograd", winograd_run},
                        {"frames", frames}});
   };
   for (const auto& size_text : split(sizes)) {
@@ -145,6 +152,7 @@ int main(int argc, char** argv) {
       mo.precision = ck::parse_precision(p);
       mo.device = device;
       mo.float32_stages = float32_stages;
+      mo.winograd = winograd;
       // The float32 state dict lives only while the network is built (as in clip_manager), so the
       // peak RSS is the network's, not the benchmark's; the same weights for every run (seed 0).
       ck::Engine engine = [&] {
@@ -154,6 +162,7 @@ int main(int argc, char** argv) {
       }();
       const double gflop = engine.model().flops_per_frame() / 1e9;
       stages_run = engine.model().float32_stages();
+      winograd_run = mo.winograd && device.is_cpu() && mo.precision == at::kFloat;
       const at::Tensor x = at::randn({1, 4, size, size}).to(device);
       reset_peak(device);
       // Each part's time, the device waited for after it (the warm-up's left out).

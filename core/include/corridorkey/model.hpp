@@ -63,6 +63,10 @@ struct ModelOptions {
   /// float32 weights and activations; the rest runs in the precision. 1 by default: the MLX port
   /// of CorridorKey found Hiera's first stage must stay float32 (README, Precision).
   int float32_stages = 1;
+  /// On the CPU in float32: the refiner's 64 -> 64 3x3 convolutions by Winograd F(4x4, 3x3), 4x
+  /// fewer multiplications than oneDNN's direct convolution (winograd_cpu.hpp). Its float32
+  /// round-off is a few times the direct convolution's; false keeps the direct one.
+  bool winograd = true;
 };
 
 /// Parses "float32|fp32|float16|fp16|half|bfloat16|bf16".

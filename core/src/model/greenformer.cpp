@@ -9,6 +9,7 @@
 #include "corridorkey/errors.hpp"
 #include "corridorkey/logging.hpp"
 #include "corridorkey/model.hpp"
+#include "winograd_cpu.hpp"
 #if CORRIDORKEY_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
@@ -184,6 +185,16 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
   if (!mismatched.empty()) {
     throw ModelError("'" + source + "' does not fit " + m.config_.describe() + ": " + list_names(mismatched, 6) +
                      ". Check the config.json beside the checkpoint.");
+  }
+  // The refiner's 3x3 convolutions on a CPU in float32 run by Winograd (heads.cpp): their filters
+  // transformed once, here, in float64.
+  if (m.has_refiner_ && options.winograd && options.device.is_cpu() && options.precision == at::kFloat) {
+    for (int r = 1; r <= 4; ++r) {
+      for (const char* conv : {"conv1", "conv2"}) {
+        const std::string name = "refiner.res" + std::to_string(r) + "." + conv + ".weight";
+        m.weights_[name + ".winograd"] = detail::winograd_weights(m.weights_.at(name));
+      }
+    }
   }
   m.fold_decoder("alpha_decoder.");
   m.fold_decoder("fg_decoder.");

@@ -8,6 +8,7 @@
 #include "corridorkey/config.hpp"
 #include "corridorkey/model.hpp"
 #include "group_norm_cpu.hpp"
+#include "winograd_cpu.hpp"
 #if CORRIDORKEY_WITH_CUDA
 #include "group_norm_cuda.hpp"
 #endif
@@ -87,6 +88,20 @@ at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
                            static_cast<double>(input.element_size());
   if (input.is_cpu() && map_bytes >= 512.0 * (1 << 20)) malloc_trim(0);
 #endif
+  // The 64 -> 64 3x3 convolutions, by Winograd where load() transformed their filters (CPU float32).
+  // Their results go into activations the loop no longer needs (three per frame, not nine fresh ones,
+  // each a page fault per 4 KiB).
+  const bool winograd = weights_.count("refiner.res1.conv1.weight.winograd") != 0;
+  std::vector<at::Tensor> spare;
+  auto conv3x3 = [&](const at::Tensor& x, const std::string& p, std::int64_t d) {
+    const auto u = weights_.find(p + "weight.winograd");
+    if (u != weights_.end() && detail::winograd_conv3x3_supported(x, u->second)) {
+      at::Tensor out;
+      if (!spare.empty()) out = std::move(spare.back()), spare.pop_back();
+      return detail::winograd_conv3x3(x, u->second, w(p + "bias"), static_cast<int>(d), threads, out);
+    }
+    return at::conv2d(x, w(p + "weight"), w(p + "bias"), 1, d, d);
+  };
   const at::Tensor in = input.contiguous(at::MemoryFormat::ChannelsLast);
   at::Tensor x = gn_act(at::conv2d(in, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1.",
                         at::Tensor(), true);
@@ -94,10 +109,12 @@ at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
   for (int r = 0; r < 4; ++r) {
     const std::string p = "refiner.res" + std::to_string(r + 1) + ".";
     const std::int64_t d = dilations[r];
-    at::Tensor y =
-        gn_act(at::conv2d(x, w(p + "conv1.weight"), w(p + "conv1.bias"), 1, d, d), p + "gn1.", at::Tensor(), true);
-    x = gn_act(at::conv2d(y, w(p + "conv2.weight"), w(p + "conv2.bias"), 1, d, d), p + "gn2.", x, true);
+    at::Tensor y = gn_act(conv3x3(x, p + "conv1.", d), p + "gn1.", at::Tensor(), true);
+    at::Tensor z = gn_act(conv3x3(y, p + "conv2.", d), p + "gn2.", x, true);
+    if (winograd) spare = {std::move(y), std::move(x)};
+    x = std::move(z);
   }
+  spare.clear();
   return at::conv2d(x, w("refiner.final.weight"), w("refiner.final.bias")).mul_(10.0).contiguous();
 }
 
