@@ -209,7 +209,8 @@ int main(int argc, char** argv) {
       if (whole_frame) {
         reset_peak(device);
         const double frame_s = median_seconds(frames, [&] {
-          const ck::FrameResult r = engine.process_frame(plate, hint, {}).to(c10::Device(c10::kCPU));
+          // Downloaded as clip_manager does for half-float EXRs (float16 from a GPU, comp float32).
+          const ck::FrameResult r = engine.process_frame(plate, hint, {}).to_host({.half = true});
           bench::sync(device);
         });
         report(size, p, "whole-frame", frame_s, gflop, peak_mb(device));

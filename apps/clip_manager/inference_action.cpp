@@ -123,8 +123,11 @@ void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQ
 // Post-processing (on the device the network ran on), the download, and the four files.
 void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceSettings& settings) {
   job.ready.wait();
-  const ck::FrameResult r =
-      ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings).to(c10::Device(c10::kCPU));
+  // Only the outputs asked for cross to the host; from a GPU, those of half-float EXRs as float16.
+  ck::HostOutputs which;
+  which.alpha = out.which.matte, which.fg = out.which.fg, which.comp = out.which.comp;
+  which.processed = out.which.processed, which.half = out.exr_type == ck::ExrDataType::half;
+  const ck::FrameResult r = ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings).to_host(which);
   if (out.which.fg) ck::write_exr(out.fg / (job.stem + ".exr"), ck::tensor_mat(r.fg), out.exr, out.exr_type);
   if (out.which.matte) ck::write_exr(out.matte / (job.stem + ".exr"), ck::tensor_mat(r.alpha), out.exr, out.exr_type);
   if (out.which.processed)

@@ -34,12 +34,14 @@ at::Tensor mat_tensor(const cv::Mat& image) {
 }
 
 cv::Mat tensor_mat(const at::Tensor& hwc) {
-  if (!hwc.defined() || !hwc.device().is_cpu() || hwc.scalar_type() != at::kFloat || hwc.dim() < 2 || hwc.dim() > 3 ||
-      !hwc.is_contiguous() || hwc.size(-1) > CV_CN_MAX) {
-    throw FrameError("an image to write must be a contiguous float32 [H, W, C] tensor on the CPU");
+  const bool typed = hwc.defined() && (hwc.scalar_type() == at::kFloat || hwc.scalar_type() == at::kHalf);
+  if (!typed || !hwc.device().is_cpu() || hwc.dim() < 2 || hwc.dim() > 3 || !hwc.is_contiguous() ||
+      hwc.size(-1) > CV_CN_MAX) {
+    throw FrameError("an image to write must be a contiguous float32 or float16 [H, W, C] tensor on the CPU");
   }
   const int channels = hwc.dim() == 3 ? static_cast<int>(hwc.size(2)) : 1;
-  return cv::Mat(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_32FC(channels), hwc.data_ptr());
+  const int type = hwc.scalar_type() == at::kFloat ? CV_32FC(channels) : CV_16FC(channels);
+  return cv::Mat(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), type, hwc.data_ptr());
 }
 
 }  // namespace corridorkey

@@ -117,6 +117,23 @@ TEST(Pipeline, HintOfAnotherSizeIsResizedToThePlate) {
   EXPECT_EQ(r.processed.scalar_type(), at::kFloat);
 }
 
+// On the CPU nothing crosses a bus: to_host hands back the chosen outputs themselves, in float32
+// even when half floats are asked for (they are what a GPU download sends).
+TEST(Pipeline, ToHostOnTheCpuKeepsTheChosenOutputsInFloat32) {
+  const ck::FrameResult r =
+      tiny_engine(128).process_frame(decoded_frames().at("plate_srgb_u8"), decoded_frames().at("hint_u8"), {});
+  ck::HostOutputs which;
+  which.comp = false, which.half = true;
+  const ck::FrameResult h = r.to_host(which);
+  EXPECT_FALSE(h.comp.defined());
+  for (const auto& [got, of] : {std::pair{h.alpha, r.alpha}, {h.fg, r.fg}, {h.processed, r.processed}}) {
+    EXPECT_EQ(got.scalar_type(), at::kFloat);
+    EXPECT_EQ(got.data_ptr(), of.data_ptr()) << "no copy on the CPU";
+  }
+  const ck::FrameResult none = r.to_host({.alpha = false, .fg = false, .comp = false, .processed = false});
+  EXPECT_FALSE(none.alpha.defined() || none.fg.defined() || none.comp.defined() || none.processed.defined());
+}
+
 TEST(Pipeline, BadFramesAreFrameErrorsThatSayWhatIsWrong) {
   ck::Engine engine = tiny_engine(128);
   const at::Tensor plate = decoded_frames().at("plate_srgb_u8"), hint = decoded_frames().at("hint_u8");

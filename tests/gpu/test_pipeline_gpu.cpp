@@ -63,6 +63,39 @@ TEST(GpuPipeline, PostprocessOfTheReferenceNetworkOutputsMatchesTightly) {
   }
 }
 
+// What clip_manager downloads: the outputs asked for, in pinned host memory, alpha, fg and
+// processed as float16 (the same values a half-float EXR stores) and comp in float32, also when
+// the post-processing ran on another stream than the default one.
+TEST(GpuPipeline, ToHostCopiesTheChosenOutputsIntoPinnedMemory) {
+  CK_REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  const auto want = expected(false);
+  const c10::cuda::CUDAStream side = c10::cuda::getStreamFromPool(false, 0);
+  const c10::cuda::CUDAStreamGuard on_side(side);
+  const ck::FrameResult r = ck::Engine::postprocess(want.at("model_alpha").to(kGpu), want.at("model_fg").to(kGpu), 300,
+                                                    200, fixture_settings(false));
+  const ck::FrameResult floats = r.to(c10::Device(c10::kCPU));
+  const ck::FrameResult half = r.to_host({.half = true});
+  for (const auto& [got, of] :
+       {std::pair{half.alpha, floats.alpha}, {half.fg, floats.fg}, {half.processed, floats.processed}}) {
+    ASSERT_TRUE(got.defined());
+    EXPECT_TRUE(got.is_cpu() && got.is_pinned() && got.is_contiguous());
+    EXPECT_EQ(got.scalar_type(), at::kHalf);
+    EXPECT_TRUE(at::equal(got, of.to(at::kHalf))) << "rounded as the host rounds float32";
+  }
+  EXPECT_EQ(half.comp.scalar_type(), at::kFloat);
+  EXPECT_TRUE(ck::test::bit_identical(half.comp, floats.comp));
+  ck::HostOutputs some;
+  some.fg = some.comp = false;
+  const ck::FrameResult chosen = r.to_host(some);
+  EXPECT_FALSE(chosen.fg.defined());
+  EXPECT_FALSE(chosen.comp.defined());
+  EXPECT_TRUE(ck::test::bit_identical(chosen.alpha, floats.alpha));
+  EXPECT_TRUE(ck::test::bit_identical(chosen.processed, floats.processed));
+  EXPECT_TRUE(chosen.processed.is_pinned());
+#endif
+}
+
 TEST(GpuPipeline, BlueDespillOfTheSwappedFrameIsTheSwappedGreenResultExactly) {
   CK_REQUIRE_GPU();
   const auto want = expected(false);

@@ -355,6 +355,33 @@ TEST(TensorMat, SharesPixelsBothWays) {
             std::string::npos);
   EXPECT_NE(ck::test::error_of([&] { ck::tensor_mat(out.transpose(0, 1)); }).find("contiguous float32"),
             std::string::npos);
+  const at::Tensor half = out.to(at::kHalf);
+  const cv::Mat half_header = ck::tensor_mat(half);
+  EXPECT_EQ(half_header.type(), CV_16FC3);
+  EXPECT_EQ(half_header.data, half.data_ptr());
+  EXPECT_NE(ck::test::error_of([&] { ck::tensor_mat(out.to(at::kDouble)); }).find("float16"), std::string::npos);
+}
+
+// A GPU run downloads alpha, fg and processed as float16 (FrameResult::to_host): the files must be
+// the ones the float32 values make. Values across the half range: ties, subnormals, overflow.
+TEST(FrameIo, Float16ImagesWriteTheFilesTheirFloat32ValuesWrite) {
+  at::manual_seed(5);
+  at::Tensor values = at::cat({at::rand({64 * 48 * 4}), at::randn({64 * 48 * 4}) * 1e-5, at::randn({64 * 48 * 4}) * 3e4,
+                               at::randn({64 * 48 * 4})});
+  // Exact ties between two halves (1 + k/1024 + 1/2048) round to even.
+  values.slice(0, 0, 1024).copy_(1.0 + at::arange(1024, at::kFloat) / 1024.0 + 1.0 / 2048.0);
+  const at::Tensor image = values.view({4 * 64, 48, 4}).contiguous();
+  const at::Tensor halves = image.to(at::kHalf);
+  TempDir dir;
+  for (const auto compression : {ck::ExrCompression::pxr24, ck::ExrCompression::zip, ck::ExrCompression::none}) {
+    for (const std::int64_t channels : {1, 3, 4}) {
+      SCOPED_TRACE(std::to_string(static_cast<int>(compression)) + " / " + std::to_string(channels) + " channels");
+      const at::Tensor f = image.slice(2, 0, channels).contiguous(), h = halves.slice(2, 0, channels).contiguous();
+      ck::write_exr(dir / "f.exr", ck::tensor_mat(f), compression);
+      ck::write_exr(dir / "h.exr", ck::tensor_mat(h), compression);
+      EXPECT_EQ(ck::test::read_bytes(dir / "f.exr"), ck::test::read_bytes(dir / "h.exr"));
+    }
+  }
 }
 
 }  // namespace

@@ -24,8 +24,18 @@ struct InferenceSettings {
   bool generate_comp = true;
 };
 
+/// Which outputs FrameResult::to_host brings to the host, and in what type.
+struct HostOutputs {
+  bool alpha = true, fg = true, comp = true, processed = true;
+  /// From a GPU: alpha, fg and processed as float16, half the bytes to copy. A half-float EXR stores
+  /// the same bits (round to nearest even, as the host's conversion of the float32 values). comp
+  /// stays float32: its 8-bit PNG quantises the float32 values. Outputs on the CPU stay float32.
+  bool half = false;
+};
+
 /// The outputs of one frame at the plate's size: [H, W, C] float32 tensors on the device that ran
-/// the post-processing (the CPU, or the GPU for CUDA network outputs; `to(kCPU)` downloads them).
+/// the post-processing (the CPU, or the GPU for CUDA network outputs; `to(kCPU)` or `to_host()`
+/// downloads them).
 struct FrameResult {
   at::Tensor alpha;      ///< [H, W, 1] linear, raw network alpha
   at::Tensor fg;         ///< [H, W, 3] RGB, sRGB, straight, raw
@@ -34,6 +44,12 @@ struct FrameResult {
 
   /// The same outputs on `device` (a copy unless they are there already).
   FrameResult to(c10::Device device) const;
+
+  /// The chosen outputs on the CPU, contiguous (the others undefined). From a GPU they are copied
+  /// into pinned (page-locked) host memory, reused from frame to frame, on a copy stream of their
+  /// own: it waits for the work queued so far on the calling thread's current stream, and no other
+  /// work waits for it. Returns once the outputs are on the host.
+  FrameResult to_host(const HostOutputs& which = {}) const;
 };
 
 /// Seconds spent per stage for the frames processed so far.

@@ -43,6 +43,18 @@ FrameResult FrameResult::to(c10::Device device) const {
   return {move(alpha), move(fg), move(comp), move(processed)};
 }
 
+FrameResult FrameResult::to_host(const HostOutputs& which) const {
+#if CORRIDORKEY_WITH_CUDA
+  for (const at::Tensor* t : {&alpha, &fg, &comp, &processed}) {
+    if (t->defined() && t->is_cuda()) return detail::to_host_cuda(*this, which);
+  }
+#endif
+  const auto keep = [](bool wanted, const at::Tensor& t) {
+    return wanted && t.defined() ? t.to(at::kCPU).contiguous() : at::Tensor();
+  };
+  return {keep(which.alpha, alpha), keep(which.fg, fg), keep(which.comp, comp), keep(which.processed, processed)};
+}
+
 at::Tensor despeckle(const at::Tensor& alpha, int min_area) {
   if (!alpha.defined() || !alpha.device().is_cpu() || alpha.scalar_type() != at::kFloat || alpha.dim() < 2 ||
       alpha.dim() > 3 || (alpha.dim() == 3 && alpha.size(2) != 1)) {

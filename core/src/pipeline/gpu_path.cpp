@@ -4,6 +4,7 @@
 #include <string>
 
 #include <ATen/ATen.h>
+#include <ATen/cuda/CUDAEvent.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -123,6 +124,43 @@ FrameResult postprocess_on(c10::Device device, const at::Tensor& alpha_in, const
   kernels::cuda::postprocess(ptr(r.fg), ptr(matte), ptr(r.processed), settings.generate_comp ? ptr(r.comp) : nullptr,
                              width, height, post, stream);
   return r;
+}
+
+FrameResult to_host_cuda(const FrameResult& r, const HostOutputs& which) {
+  const at::Tensor& any = r.alpha.defined() ? r.alpha : r.processed.defined() ? r.processed : r.fg;
+  const c10::Device device = any.device();
+  const c10::cuda::CUDAGuard device_guard(device);
+  const c10::InferenceMode inference;
+  try {
+    // The conversions go behind the post-processing on its stream; then a pool stream copies what
+    // they made while the calling thread's stream goes on with the next frame's work.
+    const auto source = [&](bool wanted, const at::Tensor& t, bool half) {
+      if (!wanted || !t.defined()) return at::Tensor();
+      const at::Tensor on_gpu = t.to(device);
+      return half ? on_gpu.to(at::kHalf).contiguous() : on_gpu.contiguous();
+    };
+    const at::Tensor sources[] = {source(which.alpha, r.alpha, which.half), source(which.fg, r.fg, which.half),
+                                  source(which.comp, r.comp, false), source(which.processed, r.processed, which.half)};
+    at::cuda::CUDAEvent made;
+    made.record(c10::cuda::getCurrentCUDAStream(device.index()));
+    const c10::cuda::CUDAStream copy = c10::cuda::getStreamFromPool(/*isHighPriority=*/false, device.index());
+    made.block(copy);
+    at::Tensor hosts[4];
+    {
+      const c10::cuda::CUDAStreamGuard on_copy(copy);
+      for (int i = 0; i < 4; ++i) {
+        if (!sources[i].defined()) continue;
+        // Pinned blocks come from LibTorch's caching host allocator: the same few every frame.
+        hosts[i] = at::empty(sources[i].sizes(), sources[i].options().device(c10::kCPU).pinned_memory(true));
+        hosts[i].copy_(sources[i], /*non_blocking=*/true);
+      }
+    }
+    copy.synchronize();  // the sources live until here, so their memory is not handed out mid-copy
+    return {hosts[0], hosts[1], hosts[2], hosts[3]};
+  } catch (const c10::OutOfMemoryError& e) {
+    throw FrameError("out of GPU memory downloading a frame's outputs from " + device.str() + ": " +
+                     e.what_without_backtrace() + " Free GPU memory (other processes), or use a smaller --img-size.");
+  }
 }
 
 }  // namespace corridorkey::detail

@@ -46,7 +46,8 @@ ExrDataType parse_exr_data_type(const std::string& name);
 const char* exr_data_type_name(ExrDataType type);
 
 /// EXR, written atomically. `image` is float RGB (3), one channel ("Y"), or RGBA (4), in RGB(A)
-/// order; OpenCV's BGR(A) order is handled here.
+/// order; OpenCV's BGR(A) order is handled here. A float16 image (CV_16F) writes the same file as
+/// its values in float32.
 void write_exr(const std::filesystem::path& path, const cv::Mat& image,
                ExrCompression compression = ExrCompression::pxr24, ExrDataType type = ExrDataType::half);
 

@@ -11,8 +11,8 @@ namespace corridorkey {
 /// sharing its buffer and keeping it alive. Throws FrameError for an empty Mat or another depth.
 at::Tensor mat_tensor(const cv::Mat& image);
 
-/// A Mat header (CV_32FC(C), H x W) over a contiguous float32 CPU tensor of shape [H, W] or
-/// [H, W, C]; the tensor must outlive the Mat. Throws FrameError for any other tensor.
+/// A Mat header (CV_32FC(C) or CV_16FC(C), H x W) over a contiguous float32 or float16 CPU tensor of
+/// shape [H, W] or [H, W, C]; the tensor must outlive the Mat. Throws FrameError for any other tensor.
 cv::Mat tensor_mat(const at::Tensor& hwc);
 
 }  // namespace corridorkey
