@@ -32,6 +32,17 @@ at::Tensor kernel_typed(const at::Tensor& t, const char* what) {
   }
 }
 
+// The tensor on `device`, contiguous. A host frame goes to a GPU through pinned memory (LibTorch's
+// caching host allocator: the same blocks frame after frame): the copy is queued on the current
+// stream and the calling thread goes on to queue the network. A pageable copy would first wait for
+// all the work queued before it, so the GPU would idle while the next frame is queued.
+at::Tensor on_device(const at::Tensor& t, c10::Device device) {
+  if (!device.is_cuda() || !t.is_cpu()) return t.to(device).contiguous();
+  at::Tensor staged = at::empty(t.sizes(), t.options().pinned_memory(true));
+  staged.copy_(t);
+  return staged.to(device, /*non_blocking=*/true);
+}
+
 }  // namespace
 
 void check_batch(std::size_t plates, std::size_t hints) {
@@ -46,7 +57,7 @@ at::Tensor plate_rgb(const at::Tensor& plate, c10::Device device) {
     throw FrameError("the plate must be an RGB image, an [H, W, 3] tensor (got " +
                      (plate.defined() ? shape_of(plate) : std::string("none")) + ")");
   }
-  return kernel_typed(plate.narrow(2, 0, 3), "plate").to(device).contiguous();
+  return on_device(kernel_typed(plate.narrow(2, 0, 3), "plate"), device);
 }
 
 at::Tensor hint_channel(const at::Tensor& hint, c10::Device device) {
@@ -56,7 +67,7 @@ at::Tensor hint_channel(const at::Tensor& hint, c10::Device device) {
                      (hint.defined() ? shape_of(hint) : std::string("none")) + ")");
   }
   const at::Tensor first = hint.dim() == 3 ? hint.select(2, 0) : hint;
-  return kernel_typed(first, "alpha hint").to(device).contiguous();
+  return on_device(kernel_typed(first, "alpha hint"), device);
 }
 
 int value_bytes(const at::Tensor& t) { return static_cast<int>(t.element_size()); }
