@@ -11,7 +11,8 @@
 #     outputs downloaded) at img_size 512, 1024 and 2048 in float16, bfloat16 and float32: median
 #     ms/frame over 10 frames after a warm-up, frames/s, and the GPU allocator's peak memory; and
 #     the despeckle alone on opaque and noisy 3840x2160 mattes; float16 again with every Hiera stage
-#     in float16 (--float32-stages 0; the GPU test prints both settings' distance to float32);
+#     in float16 (--float32-stages 0; the GPU test prints both settings' distance to float32), and
+#     float16 with the network replayed as a CUDA graph (--cuda-graphs, off by default until measured);
 #   - writes report.md and report.json (GPU, driver, CUDA, torch, every result and figure) to DIR.
 #
 #   bash scripts/gpu_check.sh [--out DIR] [--fixtures DIR] [--quick] [--build-only] [--build-dir DIR]
@@ -159,6 +160,10 @@ if [ "$BUILD_FAILED" -eq 0 ]; then
     step "Benchmarks (bench_model float16, --float32-stages 0)" "$LOGS/bench_float32_stages0.log" \
       "$BUILD/bin/bench_model" --device cuda --sizes "$SIZES" --precisions float16 --float32-stages 0 --frames 10 \
       --whole-frame --threads "$JOBS" --json "$OUT/bench_float32_stages0.json"
+    # float16 with the network replayed as a CUDA graph: these rows decide ModelOptions::cuda_graphs.
+    step "Benchmarks (bench_model float16, --cuda-graphs)" "$LOGS/bench_cuda_graphs.log" \
+      "$BUILD/bin/bench_model" --device cuda --sizes "$SIZES" --precisions float16 --cuda-graphs --frames 10 \
+      --whole-frame --threads "$JOBS" --json "$OUT/bench_cuda_graphs.json"
   fi
 fi
 
@@ -197,9 +202,10 @@ bench = None
 bench_path = os.path.join(out, "bench.json")
 if os.path.exists(bench_path):
     bench = json.load(open(bench_path))
-    extra = os.path.join(out, "bench_float32_stages0.json")
-    if os.path.exists(extra):
-        bench["results"] += json.load(open(extra))["results"]
+    for name in ("bench_float32_stages0.json", "bench_cuda_graphs.json"):
+        extra = os.path.join(out, name)
+        if os.path.exists(extra):
+            bench["results"] += json.load(open(extra))["results"]
 report = {
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "commit": run("git", "-C", root, "describe", "--always", "--dirty=+local-changes"),
@@ -224,9 +230,10 @@ md += [f"- failed: {name}" for name in tests["failures"]]
 if bench:
     md += ["", f"## Benchmarks ({bench['device']}, v1.0 random weights, medians of "
                f"{bench['results'][0]['frames'] if bench['results'] else 0} frames after a warm-up)", "",
-           "| img_size | precision | float32 stages | what | ms/frame | frames/s | GFLOP/s | peak MB |",
-           "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    md += [f"| {r['img_size']} | {r['precision']} | {r.get('float32_stages', '')} | {r['what']} | {r['median_ms']:.1f} "
+           "| img_size | precision | float32 stages | CUDA graph | what | ms/frame | frames/s | GFLOP/s | peak MB |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    md += [f"| {r['img_size']} | {r['precision']} | {r.get('float32_stages', '')} "
+           f"| {'yes' if r.get('cuda_graphs') else 'no'} | {r['what']} | {r['median_ms']:.1f} "
            f"| {r['frames_per_s']:.2f} | {r['gflop_per_frame'] / r['median_ms'] * 1e3:.0f} | {r['peak_mb']:.0f} |"
            for r in bench["results"]]
     if bench.get("despeckle_4k_ms"):
@@ -234,8 +241,10 @@ if bench:
         md += ["", f"Despeckle alone on a 3840x2160 matte ({bench['device']}; goal under 2 ms on an H100): "
                    f"opaque {d.get('opaque', 0):.2f} ms, noisy {d.get('noisy', 0):.2f} ms."]
     md += ["", "model: the network alone on a random input already on the device. whole-frame: a decoded",
-           "1920x1080 8-bit plate and hint on the host in, the four outputs downloaded as float32. Peak MB:",
-           "the caching allocator's peak of allocated bytes on CUDA, the process's peak RSS on the CPU."]
+           "1920x1080 8-bit plate and hint on the host in (through pinned memory), the four outputs downloaded",
+           "as clip_manager downloads them for half-float EXRs (alpha, fg and processed as float16, comp as",
+           "float32, into pinned memory on a copy stream). Peak MB: the caching allocator's peak of allocated",
+           "bytes on CUDA, the process's peak RSS on the CPU."]
 open(os.path.join(out, "report.md"), "w").write("\n".join(md) + "\n")
 print("\n".join(md))
 sys.exit(0 if report["passed"] else 1)

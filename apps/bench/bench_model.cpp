@@ -8,6 +8,7 @@
 //   bench_model [--sizes 512,1024] [--precisions float32,bfloat16] [--frames 5] [--threads 2]
 //               [--device cpu|cuda|cuda:N] [--whole-frame] [--despeckle] [--float32-stages N] [--json FILE]
 //               [--direct-convs]   (the refiner's CPU float32 3x3 convolutions by oneDNN, not Winograd)
+//               [--cuda-graphs]    (on CUDA: the network captured as a CUDA graph after its warm-up)
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -75,11 +76,15 @@ double median_seconds(int frames, F&& run) {
 int main(int argc, char** argv) {
   std::string sizes = "512,1024", precisions = "float32,bfloat16", device_name = "cpu", json_path;
   int frames = 5, threads = 2, float32_stages = ck::ModelOptions().float32_stages;
-  bool whole_frame = false, despeckle = false, winograd = true;
+  bool whole_frame = false, despeckle = false, winograd = true, cuda_graphs = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--direct-convs") {
       winograd = false;
+      continue;
+    }
+    if (a == "--cuda-graphs") {
+      cuda_graphs = true;
       continue;
     }
     if (a == "--whole-frame" || a == "--despeckle") {
@@ -121,8 +126,9 @@ int main(int argc, char** argv) {
   const at::Tensor hint = at::randint(0, 256, {1080, 1920}, at::kByte);
   std::printf(
       "device %s, %d CPU threads, medians of %d frames after a warm-up, %d leading Hiera stage(s) in float32 "
-      "under float16/bfloat16, refiner 3x3 convolutions on a CPU in float32 by %s\n",
-      device.str().c_str(), threads, frames, float32_stages, winograd ? "Winograd F(4x4, 3x3)" : "oneDNN (direct)");
+      "under float16/bfloat16, refiner 3x3 convolutions on a CPU in float32 by %s%s\n",
+      device.str().c_str(), threads, frames, float32_stages, winograd ? "Winograd F(4x4, 3x3)" : "oneDNN (direct)",
+      cuda_graphs ? ", CUDA graphs" : "");
   std::printf("%6s %9s %-11s %10s %9s %12s %10s %10s\n", "size", "precision", "what", "median ms", "frames/s",
               "GFLOP/frame", "GFLOP/s", "peak MB");
   nlohmann::json results = nlohmann::json::array();
@@ -142,6 +148,7 @@ int main(int argc, char** argv) {
                        {"peak_mb", peak},
                        {"float32_stages", stages_run},
                        {"winograd", winograd_run},
+                       {"cuda_graphs", cuda_graphs && device.is_cuda()},
                        {"frames", frames}});
   };
   for (const auto& size_text : split(sizes)) {
@@ -153,6 +160,7 @@ int main(int argc, char** argv) {
       mo.device = device;
       mo.float32_stages = float32_stages;
       mo.winograd = winograd;
+      mo.cuda_graphs = cuda_graphs;
       // The float32 state dict lives only while the network is built (as in clip_manager), so the
       // peak RSS is the network's, not the benchmark's; the same weights for every run (seed 0).
       ck::Engine engine = [&] {

@@ -18,6 +18,7 @@
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime.h>
 
+#include "model/cuda_graphs.hpp"
 #include "pipeline/gpu_path.hpp"
 #endif
 
@@ -247,6 +248,87 @@ TEST(GpuPipeline, Float16AndBfloat16StayNearFloat32) {
       EXPECT_GT(df, 0.0) << c10::toString(precision) << " really ran";
     }
   }
+}
+
+ck::GreenFormer gpu_model(bool cuda_graphs) {
+  const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
+  ck::ModelOptions options{.img_size = 128};
+  options.device = kGpu;
+  options.cuda_graphs = cuda_graphs;
+  return ck::GreenFormer::load(sd, ck::ModelConfig::resolve(sd), options);
+}
+
+// ModelOptions::cuda_graphs: the first pass of a batch size runs eagerly, the second is captured
+// and replayed, and every replay gives what the network gives without a graph, for new inputs too
+// (the graph reads its own input buffer), per batch size and refiner scale.
+TEST(GpuPipeline, CudaGraphsReplayWhatTheNetworkComputes) {
+  CK_REQUIRE_GPU();
+  const ck::GreenFormer eager = gpu_model(false), graphed = gpu_model(true);
+  at::manual_seed(3);
+  const auto check = [&](const at::Tensor& x, double scale, const char* what) {
+    const ck::ModelOutput want = eager.forward(x, scale), got = graphed.forward(x, scale);
+    EXPECT_LE(max_abs_diff(got.alpha.cpu(), want.alpha.cpu()), 1e-6) << what;
+    EXPECT_LE(max_abs_diff(got.fg.cpu(), want.fg.cpu()), 1e-6) << what;
+  };
+  for (int i = 0; i < 4; ++i) {
+    const at::Tensor x = at::randn({1, 4, 128, 128}).to(kGpu);
+    check(x, 1.0, i == 0 ? "warm-up" : i == 1 ? "capture" : "replay");
+    EXPECT_EQ(graphed.cuda_graphs_captured(), i == 0 ? 0 : 1);
+  }
+  // The outputs are the caller's: a later replay does not overwrite them.
+  const at::Tensor x1 = at::randn({1, 4, 128, 128}).to(kGpu), x2 = at::randn({1, 4, 128, 128}).to(kGpu);
+  const ck::ModelOutput first = graphed.forward(x1), second = graphed.forward(x2);
+  EXPECT_LE(max_abs_diff(first.alpha.cpu(), eager.forward(x1).alpha.cpu()), 1e-6);
+  EXPECT_GT(max_abs_diff(first.alpha.cpu(), second.alpha.cpu()), 1e-3);
+  for (int i = 0; i < 3; ++i) check(at::randn({2, 4, 128, 128}).to(kGpu), 1.0, "batch 2");
+  for (int i = 0; i < 3; ++i) check(at::randn({1, 4, 128, 128}).to(kGpu), 0.5, "refiner scale 0.5");
+  EXPECT_EQ(graphed.cuda_graphs_captured(), 3);
+  // Features and part callbacks run without a graph.
+  EXPECT_EQ(graphed.forward(x1, 1.0, /*keep_features=*/true).features.size(), 4u);
+}
+
+// Two threads, each on a stream of its own, replay one network's graph at once: each gets the
+// output of its own input (the replays share the graph's buffers and must take turns).
+TEST(GpuPipeline, CudaGraphReplaysFromTwoThreadsTakeTurns) {
+  CK_REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  const ck::GreenFormer eager = gpu_model(false), graphed = gpu_model(true);
+  at::manual_seed(4);
+  std::vector<at::Tensor> inputs;
+  for (int i = 0; i < 8; ++i) inputs.push_back(at::randn({1, 4, 128, 128}).to(kGpu));
+  (void)graphed.forward(inputs[0]);
+  (void)graphed.forward(inputs[0]);
+  ASSERT_EQ(graphed.cuda_graphs_captured(), 1);
+  std::vector<at::Tensor> got(inputs.size());
+  const auto worker = [&](std::size_t first) {
+    const c10::cuda::CUDAStreamGuard on(c10::cuda::getStreamFromPool(false, 0));
+    for (std::size_t i = first; i < inputs.size(); i += 2) got[i] = graphed.forward(inputs[i]).alpha;
+    c10::cuda::getCurrentCUDAStream(0).synchronize();
+  };
+  std::thread a(worker, 0), b(worker, 1);
+  a.join();
+  b.join();
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    EXPECT_LE(max_abs_diff(got[i].cpu(), eager.forward(inputs[i]).alpha.cpu()), 1e-6) << "frame " << i;
+#endif
+}
+
+// A capture that fails (here: a synchronising call inside it, as a real one can) is logged and the
+// network runs without a graph from then on, with the right outputs; the device stays usable.
+TEST(GpuPipeline, AFailedCudaGraphCaptureFallsBackToTheNetwork) {
+  CK_REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  const ck::GreenFormer eager = gpu_model(false), graphed = gpu_model(true);
+  const at::Tensor x = at::randn({1, 4, 128, 128}).to(kGpu);
+  (void)graphed.forward(x);
+  ck::detail::fail_next_graph_capture();
+  for (int i = 0; i < 3; ++i) {
+    const ck::ModelOutput got = graphed.forward(x);
+    EXPECT_LE(max_abs_diff(got.alpha.cpu(), eager.forward(x).alpha.cpu()), 1e-6) << "pass " << i;
+  }
+  EXPECT_EQ(graphed.cuda_graphs_captured(), 0);
+  EXPECT_EQ(at::ones({4}, at::TensorOptions().device(kGpu)).sum().item<float>(), 4.0f);
+#endif
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,10 @@
 #include "corridorkey/checkpoint.hpp"
 
 namespace corridorkey {
+
+namespace detail {
+class CudaGraphs;
+}
 
 /// The architecture. The defaults are CorridorKey v1.0 (Hiera base-plus, trained at 2048 px).
 struct ModelConfig {
@@ -67,6 +72,10 @@ struct ModelOptions {
   /// fewer multiplications than oneDNN's direct convolution (winograd_cpu.hpp). Its float32
   /// round-off is a few times the direct convolution's; false keeps the direct one.
   bool winograd = true;
+  /// On CUDA: each batch size's forward pass is captured as a CUDA graph after one warm-up pass and
+  /// replayed from then on (one launch a frame instead of some thousand); a capture that fails is
+  /// logged and that batch size runs without one. Off by default until a GPU run has measured it.
+  bool cuda_graphs = false;
 };
 
 /// Parses "float32|fp32|float16|fp16|half|bfloat16|bf16".
@@ -94,6 +103,7 @@ class GreenFormer {
   /// x: [B,4,S,S] normalised RGB + hint. `refiner_scale` multiplies the refiner's delta logits.
   /// Running out of memory is a ModelError naming img_size, precision, batch and device, with
   /// LibTorch's account and what to change; on a GPU the failed pass's cached memory is released.
+  /// With options().cuda_graphs, a pass without features or part callbacks may run as a CUDA graph.
   ModelOutput forward(const at::Tensor& x, double refiner_scale = 1.0, bool keep_features = false,
                       const PartDone& part_done = {}) const;
 
@@ -105,6 +115,8 @@ class GreenFormer {
     return options_.precision == at::kFloat ? 0 : std::clamp(options_.float32_stages, 0, 4);
   }
   bool pos_embed_resized() const { return pos_embed_resized_; }
+  /// How many CUDA graphs of the forward pass are captured and replayed (0 without cuda_graphs).
+  int cuda_graphs_captured() const;
   /// Multiply-accumulate FLOPs (x2) of one forward pass at img_size, for benchmarks.
   double flops_per_frame() const;
 
@@ -119,12 +131,14 @@ class GreenFormer {
   at::Tensor refiner(const at::Tensor& input) const;
   ModelOutput run_forward(const at::Tensor& x, double refiner_scale, bool keep_features,
                           const PartDone& part_done) const;
+  void check_input(const at::Tensor& input) const;  // ModelError unless [B, 4, S, S]
 
   ModelConfig config_;
   ModelOptions options_;
   std::map<std::string, at::Tensor> weights_;
   bool has_refiner_ = false;
   bool pos_embed_resized_ = false;
+  std::shared_ptr<detail::CudaGraphs> graphs_;  // with options_.cuda_graphs on a CUDA device
 };
 
 }  // namespace corridorkey

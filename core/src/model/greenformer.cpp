@@ -13,6 +13,8 @@
 #if CORRIDORKEY_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
+
+#include "cuda_graphs.hpp"
 #endif
 
 namespace corridorkey {
@@ -198,6 +200,9 @@ GreenFormer GreenFormer::load(const StateDict& state, const ModelConfig& config,
   }
   m.fold_decoder("alpha_decoder.");
   m.fold_decoder("fg_decoder.");
+#if CORRIDORKEY_WITH_CUDA
+  if (options.cuda_graphs && options.device.is_cuda()) m.graphs_ = std::make_shared<detail::CudaGraphs>();
+#endif
   return m;
 }
 
@@ -228,9 +233,36 @@ namespace {
 
 }  // namespace
 
+int GreenFormer::cuda_graphs_captured() const {
+#if CORRIDORKEY_WITH_CUDA
+  if (graphs_) return graphs_->captured();
+#endif
+  return 0;
+}
+
+void GreenFormer::check_input(const at::Tensor& input) const {
+  const int s = options_.img_size;
+  if (input.dim() != 4 || input.size(1) != config_.in_channels || input.size(2) != s || input.size(3) != s) {
+    throw ModelError("model input must be [B, 4, " + std::to_string(s) + ", " + std::to_string(s) + "], got " +
+                     shape_text(input.sizes()));
+  }
+}
+
 ModelOutput GreenFormer::forward(const at::Tensor& input, double refiner_scale, bool keep_features,
                                  const PartDone& part_done) const {
   try {
+#if CORRIDORKEY_WITH_CUDA
+    if (graphs_ && !keep_features && !part_done) {
+      check_input(input);
+      const std::string what = "img_size " + std::to_string(options_.img_size) + ", " +
+                               precision_name(options_.precision) + ", refiner scale " + std::to_string(refiner_scale);
+      const at::Tensor x = input.to(options_.device);
+      auto out = graphs_->run(
+          x, refiner_scale, [&](const at::Tensor& in) { return run_forward(in, refiner_scale, false, {}); }, what);
+      if (out) return std::move(*out);
+      return run_forward(x, refiner_scale, false, {});
+    }
+#endif
     return run_forward(input, refiner_scale, keep_features, part_done);
   } catch (const c10::OutOfMemoryError& e) {
     out_of_memory(e, options_, input.dim() > 0 ? input.size(0) : 0);
@@ -241,10 +273,7 @@ ModelOutput GreenFormer::run_forward(const at::Tensor& input, double refiner_sca
                                      const PartDone& part_done) const {
   c10::InferenceMode guard;
   const int s = options_.img_size;
-  if (input.dim() != 4 || input.size(1) != config_.in_channels || input.size(2) != s || input.size(3) != s) {
-    throw ModelError("model input must be [B, 4, " + std::to_string(s) + ", " + std::to_string(s) + "], got " +
-                     shape_text(input.sizes()));
-  }
+  check_input(input);
   const auto done = [&](const char* part) {
     if (part_done) part_done(part);
   };
