@@ -21,11 +21,12 @@ inline float clip_unit(float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f
 inline std::uint16_t unit_to_u16(float v) { return static_cast<std::uint16_t>(clip_unit(v) * 65535.0f + 0.5f); }
 
 /// Encodes a CV_32F image with 1 (channel "Y"), 3 ("R","G","B" from RGB order) or 4 (RGBA)
-/// channels. Values are rounded to half to nearest even, as Imath's half does.
+/// channels. Values are rounded to half to nearest even, as Imath's half does; a CV_16F image's
+/// values are stored as they are.
 std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image);
 
 /// The same channels through OpenEXR, with `compression` (an Imf::Compression), as half values or,
-/// with `as_float`, 32-bit floats.
+/// with `as_float`, 32-bit floats (a CV_32F image). Half values take CV_32F or CV_16F images.
 std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compression, bool as_float = false);
 
 /// Encodes 8-bit interleaved RGB rows (`stride` bytes apart) as a PNG file.

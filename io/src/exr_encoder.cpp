@@ -162,7 +162,10 @@ struct ChunkEncoder {
     const int width = image.cols, nc = image.channels();
     std::uint8_t* p = planes.data();
     for (int y = y0; y < y1; ++y) {
-      to_half(image.ptr<float>(y), halves.data(), halves.size());
+      if (image.depth() == CV_16F)
+        std::memcpy(halves.data(), image.ptr(y), halves.size() * sizeof(std::uint16_t));
+      else
+        to_half(image.ptr<float>(y), halves.data(), halves.size());
       for (const Channel& c : channels) {
         for (int x = 0; x < width; ++x) channel[x] = halves[static_cast<std::size_t>(x) * nc + c.index];
         // PXR24 for HALF: differences to the previous pixel, split into a high-byte plane and a
@@ -196,7 +199,7 @@ struct ChunkEncoder {
 }  // namespace
 
 std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
-  if (image.depth() != CV_32F) throw FrameError("EXR output needs a float image");
+  if (image.depth() != CV_32F && image.depth() != CV_16F) throw FrameError("EXR output needs a float image");
   const std::vector<Channel> channels = channels_for(image.channels());
   const int width = image.cols, height = image.rows;
   if (width <= 0 || height <= 0) throw FrameError("EXR output needs a non-empty image");

@@ -6,6 +6,7 @@
 #include <ImfOutputFile.h>
 #include <ImfStdIO.h>
 
+#include <cstring>
 #include <string>
 
 #include "corridorkey/errors.hpp"
@@ -14,7 +15,8 @@
 namespace corridorkey::detail {
 
 std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compression, bool as_float) {
-  if (image.depth() != CV_32F) throw FrameError("EXR output needs a float image");
+  const bool halves_in = image.depth() == CV_16F;
+  if (image.depth() != CV_32F && !(halves_in && !as_float)) throw FrameError("EXR output needs a float image");
   const int width = image.cols, height = image.rows, count = image.channels();
   if (width <= 0 || height <= 0) throw FrameError("EXR output needs a non-empty image");
   static const char* const kNames[4][4] = {{"Y"}, {}, {"R", "G", "B"}, {"R", "G", "B", "A"}};
@@ -25,8 +27,12 @@ std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compressi
   std::vector<Imath::half> halves(as_float ? 0 : pixels * count);
   const cv::Mat floats = as_float && !image.isContinuous() ? image.clone() : image;
   for (int y = 0; y < height && !as_float; ++y) {
-    const float* row = image.ptr<float>(y);
     Imath::half* out = halves.data() + static_cast<std::size_t>(y) * width * count;
+    if (halves_in) {
+      std::memcpy(static_cast<void*>(out), image.ptr(y), sizeof(Imath::half) * width * count);
+      continue;
+    }
+    const float* row = image.ptr<float>(y);
     for (int i = 0; i < width * count; ++i) out[i] = Imath::half(row[i]);
   }
   try {

@@ -155,11 +155,11 @@ ExrDataType parse_exr_data_type(const std::string& name) {
 const char* exr_data_type_name(ExrDataType type) { return type == ExrDataType::half ? "half" : "float"; }
 
 void write_exr(const fs::path& path, const cv::Mat& image, ExrCompression compression, ExrDataType type) {
-  cv::Mat f = image;
-  if (f.depth() != CV_32F) image.convertTo(f, CV_32F);
+  const bool as_float = type == ExrDataType::float32;
+  cv::Mat f = image;  // float16 images go to half-float files as they are
+  if (f.depth() != CV_32F && !(f.depth() == CV_16F && !as_float)) image.convertTo(f, CV_32F);
   std::vector<std::uint8_t> bytes;
   try {
-    const bool as_float = type == ExrDataType::float32;
     bytes = compression == ExrCompression::pxr24 && !as_float
                 ? detail::encode_exr_half_pxr24(f)
                 : detail::encode_exr_openexr(f, static_cast<int>(compression), as_float);

@@ -380,6 +380,11 @@ TEST(FrameIo, Float16ImagesWriteTheFilesTheirFloat32ValuesWrite) {
       ck::write_exr(dir / "f.exr", ck::tensor_mat(f), compression);
       ck::write_exr(dir / "h.exr", ck::tensor_mat(h), compression);
       EXPECT_EQ(ck::test::read_bytes(dir / "f.exr"), ck::test::read_bytes(dir / "h.exr"));
+      // A 32-bit EXR of a float16 image holds its values widened to float32.
+      const at::Tensor widened = h.to(at::kFloat);
+      ck::write_exr(dir / "f32.exr", ck::tensor_mat(widened), compression, ck::ExrDataType::float32);
+      ck::write_exr(dir / "h32.exr", ck::tensor_mat(h), compression, ck::ExrDataType::float32);
+      EXPECT_EQ(ck::test::read_bytes(dir / "f32.exr"), ck::test::read_bytes(dir / "h32.exr"));
     }
   }
 }

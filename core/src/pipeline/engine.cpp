@@ -46,7 +46,7 @@ FrameResult FrameResult::to(c10::Device device) const {
 FrameResult FrameResult::to_host(const HostOutputs& which) const {
 #if CORRIDORKEY_WITH_CUDA
   for (const at::Tensor* t : {&alpha, &fg, &comp, &processed}) {
-    if (t->defined() && t->is_cuda()) return detail::to_host_cuda(*this, which);
+    if (t->defined() && t->is_cuda()) return detail::to_host_cuda(*this, which, t->device());
   }
 #endif
   const auto keep = [](bool wanted, const at::Tensor& t) {

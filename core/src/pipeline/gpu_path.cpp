@@ -126,9 +126,7 @@ FrameResult postprocess_on(c10::Device device, const at::Tensor& alpha_in, const
   return r;
 }
 
-FrameResult to_host_cuda(const FrameResult& r, const HostOutputs& which) {
-  const at::Tensor& any = r.alpha.defined() ? r.alpha : r.processed.defined() ? r.processed : r.fg;
-  const c10::Device device = any.device();
+FrameResult to_host_cuda(const FrameResult& r, const HostOutputs& which, c10::Device device) {
   const c10::cuda::CUDAGuard device_guard(device);
   const c10::InferenceMode inference;
   try {

@@ -26,10 +26,10 @@ FrameResult postprocess_cuda(const at::Tensor& alpha, const at::Tensor& fg, int 
 FrameResult postprocess_on(c10::Device device, const at::Tensor& alpha, const at::Tensor& fg, int width, int height,
                            const InferenceSettings& settings);
 
-/// FrameResult::to_host for outputs on a CUDA device: converted (half) on the calling thread's
-/// stream, copied into pinned host memory on a pool stream that waits for that stream, waited for.
-/// Out of GPU memory is a FrameError.
-FrameResult to_host_cuda(const FrameResult& r, const HostOutputs& which);
+/// FrameResult::to_host for outputs on CUDA device `device`: converted (half) on the calling
+/// thread's stream, copied into pinned host memory on a pool stream that waits for that stream,
+/// waited for. Out of GPU memory is a FrameError.
+FrameResult to_host_cuda(const FrameResult& r, const HostOutputs& which, c10::Device device);
 
 /// Test hook: the next `count` post-processing scratch allocations on a GPU fail as if the device
 /// were out of memory (a real allocation failure of LibTorch's caching allocator).
