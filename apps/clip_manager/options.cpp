@@ -95,7 +95,8 @@ Options:
   --img-size N           network resolution, a multiple of 32 (default 2048, the training size)
   --precision P          float32 | float16 | bfloat16 (default float32 on CPU, float16 on CUDA)
   --float32-stages N     with float16/bfloat16: the patch embedding and the first N Hiera stages
-                         (0-4) stay float32 (default 1, as the MLX port found the first stage needs)
+                         (0-4) stay float32 (default: 0 for float16, which upstream runs whole; 1
+                         for bfloat16, as the MLX port found its first stage needs)
   --threads N            CPU threads for the network (default: all cores)
   --max-frames N         process at most N frames per clip
   --frame-range A-B      only frames A..B (0-based, inclusive) of each clip; chunks of one clip

@@ -34,11 +34,18 @@ TEST_P(ModelParity, MatchesReferenceWithin1e4) {
   const auto expected = ck::SafetensorsFile::open(fixtures() / "expected" / c.expected).tensors();
   const at::Tensor input = expected.at("model_input").unsqueeze(0);
   // The refiner's 3x3 convolutions by Winograd (the CPU float32 default) and by oneDNN's direct
-  // convolution: both within 1e-4 of the reference, and not the same bits (Winograd ran).
+  // convolution, the decoder heads' tails fused (the default) and as ATen's ops: each within 1e-4 of
+  // the reference, and not the same bits as the defaults (the other path ran).
+  struct Paths {
+    bool winograd, fused_decoder;
+    const char* name;
+  };
   std::vector<at::Tensor> alphas;
-  for (const bool winograd : {true, false}) {
-    SCOPED_TRACE(winograd ? "winograd" : "direct convolutions");
-    const ck::GreenFormer model = ck::GreenFormer::load(sd, config, {.img_size = c.img_size, .winograd = winograd});
+  for (const Paths& p : {Paths{true, true, "defaults"}, Paths{false, true, "direct convolutions"},
+                         Paths{true, false, "ATen decoder tails"}}) {
+    SCOPED_TRACE(p.name);
+    const ck::GreenFormer model = ck::GreenFormer::load(
+        sd, config, {.img_size = c.img_size, .winograd = p.winograd, .fused_decoder = p.fused_decoder});
     EXPECT_EQ(model.pos_embed_resized(), c.img_size != 256);
     const ck::ModelOutput out = model.forward(input, 1.0, /*keep_features=*/true);
     ASSERT_EQ(out.features.size(), 4u);
@@ -48,12 +55,13 @@ TEST_P(ModelParity, MatchesReferenceWithin1e4) {
     }
     const double alpha = max_abs_diff(out.alpha[0], expected.at("model_alpha"));
     const double fg = max_abs_diff(out.fg[0], expected.at("model_fg"));
-    std::printf("%s: alpha off by %.3g, fg by %.3g\n", winograd ? "winograd" : "direct", alpha, fg);
+    std::printf("%s: alpha off by %.3g, fg by %.3g\n", p.name, alpha, fg);
     EXPECT_LE(alpha, 1e-4);
     EXPECT_LE(fg, 1e-4);
     alphas.push_back(out.alpha);
   }
   EXPECT_FALSE(at::equal(alphas[0], alphas[1]));
+  EXPECT_FALSE(at::equal(alphas[0], alphas[2]));
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, ModelParity,
@@ -130,6 +138,34 @@ TEST(ModelPrecision, Float32StagesRunTheLeadingStagesInFloat32) {
   ck::ModelOptions f32_options{.img_size = 128};
   f32_options.float32_stages = 3;
   EXPECT_EQ(ck::GreenFormer::load(sd, config, f32_options).float32_stages(), 0) << "float32 has no reduced part";
+}
+
+// The default float32_stages per precision: float16 runs every stage in float16, as upstream runs
+// its network on CUDA; its first stage's features stay near float32's, unlike bfloat16's (above).
+TEST(ModelPrecision, Float16RunsEveryStageInFloat16ByDefault) {
+  const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
+  const ck::ModelConfig config = ck::ModelConfig::resolve(sd);
+  const auto expected = ck::SafetensorsFile::open(fixtures() / "expected" / "srgb_128.safetensors").tensors();
+  const at::Tensor input = expected.at("model_input").unsqueeze(0);
+  const auto f32 = ck::GreenFormer::load(sd, config, {.img_size = 128}).forward(input, 1.0, true);
+  EXPECT_EQ(ck::GreenFormer::load(sd, config, {.img_size = 128, .precision = at::kBFloat16}).float32_stages(), 1);
+  ck::ModelOptions one{.img_size = 128, .precision = at::kHalf};
+  one.float32_stages = 1;
+  const ck::GreenFormer half_stage1_float32 = ck::GreenFormer::load(sd, config, one);
+  EXPECT_EQ(half_stage1_float32.float32_stages(), 1);
+  const auto kept = half_stage1_float32.forward(input, 1.0, false);
+  std::printf("float16, stage 1 in float32: outputs off by %.3g\n",
+              std::max(max_abs_diff(kept.alpha, f32.alpha), max_abs_diff(kept.fg, f32.fg)));
+  const ck::GreenFormer half = ck::GreenFormer::load(sd, config, {.img_size = 128, .precision = at::kHalf});
+  EXPECT_EQ(half.float32_stages(), 0);
+  const auto out = half.forward(input, 1.0, true);
+  EXPECT_EQ(out.features[0].scalar_type(), at::kHalf);
+  const double stage1 = max_abs_diff(out.features[0].to(at::kFloat), f32.features[0]);
+  const double outputs = std::max(max_abs_diff(out.alpha, f32.alpha), max_abs_diff(out.fg, f32.fg));
+  std::printf("float16, every stage in float16: stage 1 features off by %.3g, outputs by %.3g\n", stage1, outputs);
+  EXPECT_GT(stage1, 0.0) << "stage 1 ran in float16";
+  EXPECT_LE(stage1, 1e-2);
+  EXPECT_LE(outputs, 1e-2);
 }
 
 }  // namespace

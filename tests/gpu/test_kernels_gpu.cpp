@@ -20,6 +20,7 @@
 #include <ATen/ATen.h>
 #include <cuda_runtime.h>
 
+#include "model/decoder_head.hpp"
 #include "model/group_norm_cpu.hpp"
 #include "model/group_norm_cuda.hpp"
 #endif
@@ -359,5 +360,73 @@ TEST(GpuKernels, GroupNormActMatchesCpuTwinAndAten) {
       << "3 channels per group";
   EXPECT_FALSE(d::group_norm_act_cuda_supported(x, 8, w, b, at::randn({1, 64, 8, 8}, x.options())))
       << "an NCHW residual";
+#endif
+}
+
+TEST(GpuKernels, DecoderHeadMatchesCpuTwinAndAten) {
+  CK_REQUIRE_GPU();
+#ifdef CORRIDORKEY_KERNELS_CUDA
+  namespace d = corridorkey::detail;
+  const c10::Device gpu(c10::kCUDA, 0);
+  at::manual_seed(3);
+  // The CPU twin gets the same rounded inputs in float32: the two differ by float32 round-off
+  // (relative to max(1, |value|)) plus, in float16 and bfloat16, one rounding of the outputs.
+  const auto rel_diff = [](const at::Tensor& a, const at::Tensor& b) {
+    return ((a - b).abs() / b.abs().clamp_min(1.0)).max().item<double>();
+  };
+  const std::vector<std::pair<at::ScalarType, double>> types{
+      {at::kFloat, 2e-5}, {at::kHalf, 0x1p-11 + 2e-5}, {at::kBFloat16, 0x1p-8 + 2e-5}};
+  // The heads' shapes at 512 px (128, 64, 32 and 16 px scales, 256 channels), odd ones, one with
+  // 264 channels (a lane with a second chunk of 8) and a single pixel.
+  struct Shape {
+    std::vector<std::vector<std::int64_t>> sizes;
+    std::int64_t batch, channels;
+  };
+  const std::vector<Shape> shapes{{{{128, 128}, {64, 64}, {32, 32}, {16, 16}}, 1, 256},
+                                  {{{37, 53}, {19, 27}, {10, 7}, {1, 3}}, 2, 64},
+                                  {{{9, 11}, {5, 6}}, 3, 264},
+                                  {{{1, 1}}, 1, 8}};
+  for (const auto& [type, tol] : types) {
+    for (const Shape& shape : shapes) {
+      for (const std::int64_t K : {1, 3, 4}) {
+        SCOPED_TRACE(std::string(c10::toString(type)) + " " + std::to_string(shape.sizes[0][0]) + "x" +
+                     std::to_string(shape.sizes[0][1]) + " K " + std::to_string(K));
+        std::vector<at::Tensor> e_cpu, e_gpu;
+        for (const auto& hw : shape.sizes) {
+          e_cpu.push_back(at::randn({shape.batch, hw[0], hw[1], shape.channels}).to(type).to(at::kFloat));
+          e_gpu.push_back(e_cpu.back().to(gpu, type));
+        }
+        const at::Tensor w = (at::randn({K, shape.channels, 1, 1}) * 0.1).to(type).to(at::kFloat);
+        const at::Tensor b = at::randn({K}).to(type).to(at::kFloat);
+        const at::Tensor wg = w.to(gpu, type), bg = b.to(gpu, type);
+        ASSERT_TRUE(d::decoder_head_supported(e_gpu, wg, bg));
+        const at::Tensor got = d::decoder_head(e_gpu, wg, bg, 1);
+        ASSERT_EQ(got.device(), gpu);
+        ASSERT_EQ(got.scalar_type(), type);
+        const at::Tensor g = got.cpu().to(at::kFloat);
+        EXPECT_LE(rel_diff(g, d::decoder_head(e_cpu, w, b, 2)), tol) << "against the CPU twin";
+        if (type == at::kFloat) {  // ATen's ops on the GPU
+          const std::vector<std::int64_t> size{shape.sizes[0][0], shape.sizes[0][1]};
+          at::Tensor x;
+          for (std::size_t i = e_gpu.size(); i-- > 0;) {
+            at::Tensor up = e_gpu[i].permute({0, 3, 1, 2});
+            if (i > 0) up = at::upsample_bilinear2d(up, size, false);
+            x = x.defined() ? x + up : up;
+          }
+          EXPECT_LE(rel_diff(g, at::conv2d(x.relu(), wg, bg).cpu()), tol) << "against ATen";
+        }
+      }
+    }
+  }
+  // What the kernel does not take is left to ATen.
+  const at::Tensor e = at::randn({1, 4, 4, 16}, at::TensorOptions().device(gpu));
+  const at::Tensor w = at::randn({5, 16, 1, 1}, e.options()), b = at::randn({5}, e.options());
+  const at::Tensor w1 = w.narrow(0, 0, 1), b1 = b.narrow(0, 0, 1);
+  EXPECT_FALSE(d::decoder_head_supported({e}, w, b)) << "5 classes";
+  EXPECT_FALSE(d::decoder_head_supported({e.narrow(3, 0, 12).contiguous()}, w1.narrow(1, 0, 12), b1)) << "12 channels";
+  EXPECT_FALSE(d::decoder_head_supported({e.to(at::kDouble)}, w1, b1)) << "float64";
+  EXPECT_FALSE(d::decoder_head_supported({e, e.cpu()}, w1, b1)) << "two devices";
+  EXPECT_FALSE(d::decoder_head_supported({e, e, e, e, e}, w1, b1)) << "5 scales";
+  EXPECT_TRUE(d::decoder_head_supported({e, e, e, e}, w.narrow(0, 0, 4), b.narrow(0, 0, 4)));
 #endif
 }

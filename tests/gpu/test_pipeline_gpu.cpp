@@ -223,9 +223,9 @@ TEST(GpuPipeline, Float16AndBfloat16StayNearFloat32) {
   // The network's outputs are sigmoids in 0-1. float16 keeps 11 significant bits (a rounding of
   // about 2.4e-4 per operation), bfloat16 8 (about 2e-3); through the encoder's blocks and norms
   // they add up to well under 1e-2 and 2e-2: a few 8-bit code values for bfloat16, the bound the
-  // CPU's bfloat16 test uses too. The same bounds hold with every stage in the reduced precision
-  // (--float32-stages 0, as upstream's autocast runs float16); the differences are printed, for
-  // choosing the default.
+  // CPU's bfloat16 test uses too. The same bounds hold with Hiera's first stage in float32
+  // (--float32-stages 1, bfloat16's default) and without it (float16's default: upstream converts
+  // its whole network to float16 on CUDA); the differences are printed.
   const ck::StateDict sd = ck::load_state_dict(fixtures() / "tiny" / "CorridorKey.safetensors");
   const at::Tensor plate = decoded_frames().at("plate_srgb_u8"), hint = decoded_frames().at("hint_u8");
   const auto run = [&](at::ScalarType precision, int float32_stages) {

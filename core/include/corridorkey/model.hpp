@@ -65,13 +65,21 @@ struct ModelOptions {
   c10::Device device = c10::Device(c10::kCPU);
   bool allow_backbone_only = false;  ///< run without refiner weights when they are absent
   /// With float16 or bfloat16: the patch embedding and this many leading Hiera stages (0-4) keep
-  /// float32 weights and activations; the rest runs in the precision. 1 by default: the MLX port
-  /// of CorridorKey found Hiera's first stage must stay float32 (README, Precision).
-  int float32_stages = 1;
+  /// float32 weights and activations; the rest runs in the precision. kAutoFloat32Stages (the
+  /// default) picks per precision: 0 for float16, as upstream runs its whole network in float16 on
+  /// CUDA (on the fixtures its outputs are as near float32's either way); 1 for bfloat16, whose 8
+  /// bits put the first stage's features 10x further off (the MLX port of CorridorKey found that
+  /// stage must stay float32; README, Precision).
+  static constexpr int kAutoFloat32Stages = -1;
+  int float32_stages = kAutoFloat32Stages;
   /// On the CPU in float32: the refiner's 64 -> 64 3x3 convolutions by Winograd F(4x4, 3x3), 4x
   /// fewer multiplications than oneDNN's direct convolution (winograd_cpu.hpp). Its float32
   /// round-off is a few times the direct convolution's; false keeps the direct one.
   bool winograd = true;
+  /// Each decoder head's upsampling, sum, ReLU and classifier as one pass over its finest scale
+  /// (float32 and bfloat16 on the CPU; float32, float16 and bfloat16 on CUDA), instead of ATen's
+  /// four passes through full-size intermediate maps. Sums in float32; false keeps ATen's ops.
+  bool fused_decoder = true;
   /// On CUDA: each batch size's forward pass is captured as a CUDA graph after one warm-up pass and
   /// replayed from then on (one launch a frame instead of some thousand); a capture that fails is
   /// logged and that batch size runs without one. Off by default until a GPU run has measured it.
@@ -110,9 +118,12 @@ class GreenFormer {
   const ModelConfig& config() const { return config_; }
   const ModelOptions& options() const { return options_; }
   bool has_refiner() const { return has_refiner_; }
-  /// Leading Hiera stages that run in float32 (0 when the precision is float32).
+  /// Leading Hiera stages that run in float32 (0 when the precision is float32; with
+  /// kAutoFloat32Stages, 0 for float16 and 1 for bfloat16).
   int float32_stages() const {
-    return options_.precision == at::kFloat ? 0 : std::clamp(options_.float32_stages, 0, 4);
+    if (options_.precision == at::kFloat) return 0;
+    if (options_.float32_stages == ModelOptions::kAutoFloat32Stages) return options_.precision == at::kHalf ? 0 : 1;
+    return std::clamp(options_.float32_stages, 0, 4);
   }
   bool pos_embed_resized() const { return pos_embed_resized_; }
   /// How many CUDA graphs of the forward pass are captured and replayed (0 without cuda_graphs).

@@ -2,6 +2,7 @@
 #include "group_norm_cpu.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "bfloat16_bits.hpp"
 #include "corridorkey_kernels/cpu_clones.hpp"
 #include "corridorkey_kernels/rows.hpp"
 
@@ -16,20 +18,6 @@ namespace corridorkey::detail {
 namespace {
 
 constexpr std::int64_t kChunk = 1024;  // pixels per partial sum: the fixed order of the float64 sums
-
-inline float load(const float* p, std::int64_t i) { return p[i]; }
-inline float load(const std::uint16_t* p, std::int64_t i) {
-  const std::uint32_t u = static_cast<std::uint32_t>(p[i]) << 16;
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-inline void store(float* p, std::int64_t i, float v) { p[i] = v; }
-inline void store(std::uint16_t* p, std::int64_t i, float v) {  // round to nearest even, as c10::BFloat16
-  std::uint32_t u;
-  std::memcpy(&u, &v, sizeof u);
-  p[i] = std::isnan(v) ? std::uint16_t{0x7fc0} : static_cast<std::uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-}
 
 // Per channel sums of x and x^2 over pixels [first, last) of one image ([pixels, C] rows).
 template <class T>
@@ -116,6 +104,7 @@ bool group_norm_act_cpu_supported(const at::Tensor& x, int groups, const at::Ten
 
 at::Tensor& group_norm_act_cpu_(at::Tensor& x, int groups, const at::Tensor& weight, const at::Tensor& bias, double eps,
                                 const at::Tensor& residual, bool relu, int threads) {
+  RECORD_FUNCTION("corridorkey::group_norm_act", std::vector<c10::IValue>());
   const std::int64_t N = x.size(0), C = x.size(1), HW = x.size(2) * x.size(3);
   const at::Tensor w = weight.to(at::kFloat).contiguous(), b = bias.to(at::kFloat).contiguous();
   if (x.scalar_type() == at::kFloat) {

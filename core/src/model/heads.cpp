@@ -7,6 +7,7 @@
 
 #include "corridorkey/config.hpp"
 #include "corridorkey/model.hpp"
+#include "decoder_head.hpp"
 #include "group_norm_cpu.hpp"
 #include "winograd_cpu.hpp"
 #if CORRIDORKEY_WITH_CUDA
@@ -22,19 +23,28 @@ namespace corridorkey {
 at::Tensor GreenFormer::decoder(const std::string& prefix, const std::vector<at::Tensor>& features) const {
   const at::Tensor& c1 = features[0];
   const std::vector<std::int64_t> size{c1.size(2), c1.size(3)};
-  at::Tensor x;
-  for (int i = 3; i >= 0; --i) {
-    const at::Tensor& c = features[static_cast<std::size_t>(i)];
+  // Each scale's folded linear: tokens x channels in, tokens x channels out, [B, h, w, D].
+  std::vector<at::Tensor> e;
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    const at::Tensor& c = features[i];
     const std::string l = prefix + "folded_c" + std::to_string(i + 1) + ".";
-    // Tokens x channels in, tokens x channels out: the result is an NCHW view of channels-last
-    // memory, which the upsampling and the additions keep (no transposing copies).
-    at::Tensor e = at::linear(c.flatten(2).transpose(1, 2), w(l + "weight"), w(l + "bias"))
-                       .view({c.size(0), c.size(2), c.size(3), -1})
-                       .permute({0, 3, 1, 2});
-    if (i > 0) e = at::upsample_bilinear2d(e, size, /*align_corners=*/false);
-    x = x.defined() ? x.add_(e) : e;
+    e.push_back(at::linear(c.flatten(2).transpose(1, 2), w(l + "weight"), w(l + "bias"))
+                    .view({c.size(0), c.size(2), c.size(3), -1}));
   }
-  return at::conv2d(x.relu_(), w(prefix + "classifier.weight"), w(prefix + "classifier.bias")).contiguous();
+  const at::Tensor& classifier = w(prefix + "classifier.weight");
+  const at::Tensor& classifier_bias = w(prefix + "classifier.bias");
+  // The upsampling, the sum, the ReLU and the classifier as one pass (decoder_head.hpp).
+  if (options_.fused_decoder && detail::decoder_head_supported(e, classifier, classifier_bias))
+    return detail::decoder_head(e, classifier, classifier_bias, at::get_num_threads());
+  // ATen's ops: NCHW views of the channels-last maps, which the upsampling and the additions keep
+  // (no transposing copies).
+  at::Tensor x;
+  for (std::size_t i = e.size(); i-- > 0;) {
+    at::Tensor up = e[i].permute({0, 3, 1, 2});
+    if (i > 0) up = at::upsample_bilinear2d(up, size, /*align_corners=*/false);
+    x = x.defined() ? x.add_(up) : up;
+  }
+  return at::conv2d(x.relu_(), classifier, classifier_bias).contiguous();
 }
 
 void GreenFormer::fold_decoder(const std::string& prefix) {
@@ -103,8 +113,8 @@ at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
     return at::conv2d(x, w(p + "weight"), w(p + "bias"), 1, d, d);
   };
   const at::Tensor in = input.contiguous(at::MemoryFormat::ChannelsLast);
-  at::Tensor x = gn_act(at::conv2d(in, w("refiner.stem.0.weight"), w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1.",
-                        at::Tensor(), true);
+  const at::Tensor& stem = w(in.size(1) == 8 ? "refiner.stem.0.weight.padded" : "refiner.stem.0.weight");
+  at::Tensor x = gn_act(at::conv2d(in, stem, w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1.", at::Tensor(), true);
   const int dilations[] = {1, 2, 4, 8};
   for (int r = 0; r < 4; ++r) {
     const std::string p = "refiner.res" + std::to_string(r + 1) + ".";

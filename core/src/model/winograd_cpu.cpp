@@ -2,6 +2,7 @@
 #include "winograd_cpu.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -235,6 +236,7 @@ bool winograd_conv3x3_supported(const at::Tensor& x, const at::Tensor& u) {
 
 at::Tensor winograd_conv3x3(const at::Tensor& x, const at::Tensor& u, const at::Tensor& bias, int dilation, int threads,
                             at::Tensor out) {
+  RECORD_FUNCTION("corridorkey::winograd_conv3x3", std::vector<c10::IValue>());
   TORCH_CHECK(winograd_conv3x3_supported(x, u) && dilation >= 1, "winograd_conv3x3: unsupported input");
   const std::int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3), K = u.size(2);
   const bool reusable = out.defined() && out.is_cpu() && out.scalar_type() == at::kFloat &&
