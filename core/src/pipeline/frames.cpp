@@ -4,8 +4,15 @@
 
 #include <ATen/ATen.h>
 
+#include "corridorkey/config.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey_kernels/resize.hpp"
+#if CORRIDORKEY_WITH_CUDA
+#include <ATen/cuda/CUDAEvent.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
 
 namespace corridorkey::detail {
 namespace {
@@ -33,14 +40,36 @@ at::Tensor kernel_typed(const at::Tensor& t, const char* what) {
 }
 
 // The tensor on `device`, contiguous. A host frame goes to a GPU through pinned memory (LibTorch's
-// caching host allocator: the same blocks frame after frame): the copy is queued on the current
-// stream and the calling thread goes on to queue the network. A pageable copy would first wait for
-// all the work queued before it, so the GPU would idle while the next frame is queued.
+// caching host allocator: the same blocks frame after frame), copied on a pool stream of its own:
+// the upload overlaps the work still queued on the calling thread's stream (the previous frame's
+// network), and that stream waits for the copy only before the work that reads it. A pageable copy
+// would first wait for all the work queued before it, so the GPU would idle while the next frame is
+// queued.
 at::Tensor on_device(const at::Tensor& t, c10::Device device) {
   if (!device.is_cuda() || !t.is_cpu()) return t.to(device).contiguous();
   at::Tensor staged = at::empty(t.sizes(), t.options().pinned_memory(true));
   staged.copy_(t);
+#if CORRIDORKEY_WITH_CUDA
+  const c10::DeviceIndex index = device.has_index() ? device.index() : c10::cuda::current_device();
+  const c10::cuda::CUDAGuard device_guard(index);
+  const c10::cuda::CUDAStream compute = c10::cuda::getCurrentCUDAStream(index);
+  const c10::cuda::CUDAStream upload = c10::cuda::getStreamFromPool(/*isHighPriority=*/false, index);
+  at::Tensor on_gpu;
+  {
+    // Allocated on the upload stream, whose earlier work on the block is ordered before the copy.
+    const c10::cuda::CUDAStreamGuard on_upload(upload);
+    on_gpu = staged.to(c10::Device(c10::kCUDA, index), /*non_blocking=*/true);
+  }
+  at::cuda::CUDAEvent copied;
+  copied.record(upload);
+  copied.block(compute);
+  // Used on the calling thread's stream: the allocator hands the block out again only after that
+  // stream's work on it is done.
+  on_gpu.record_stream(compute);
+  return on_gpu;
+#else
   return staged.to(device, /*non_blocking=*/true);
+#endif
 }
 
 }  // namespace
