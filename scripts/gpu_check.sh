@@ -254,7 +254,8 @@ if bench:
     profiles = os.path.join(out, "profiles")
     if os.path.isdir(profiles):
         names = sorted(os.listdir(profiles))
-        md += ["", f"Profiles of one forward pass per size and precision (the kernels by device time): "
+        md += ["", f"Profiles of one forward pass per size and precision (on a GPU the kernels by device "
+                   f"time, on the CPU the operators by self time): "
                    f"{', '.join('profiles/' + n for n in names)}."]
         # The largest float16 one inline: where the time of the goal's configuration goes.
         pick = [n for n in names if n.endswith("_float16.txt")]
