@@ -65,11 +65,6 @@ __device__ __forceinline__ void merge(Moments& a, const Moments& b) {
   a.n = n;
 }
 
-// Which group a thread's vector (its channels [v * L, v * L + L)) lies in.
-__device__ __forceinline__ int group_of_vector(int v, int lanes_per_vector, int channels_per_group) {
-  return v * lanes_per_vector / channels_per_group;
-}
-
 // Per block and group: the moments of the block's pixels (a grid-stride over the sample's).
 template <class T>
 __global__ void __launch_bounds__(kThreads) moments_kernel(const T* __restrict__ x, std::int64_t pixels, int channels,
@@ -96,13 +91,18 @@ __global__ void __launch_bounds__(kThreads) moments_kernel(const T* __restrict__
   __shared__ Moments shared[kThreads];
   shared[threadIdx.x] = m;
   __syncthreads();
+  // Thread t holds vector t % vectors (vectors divides kThreads, so both are powers of two): a tree
+  // merges each vector's threads, halving the live entries, until entry v holds vector v's.
+  for (int stride = kThreads / 2; stride >= vectors; stride /= 2) {
+    if (static_cast<int>(threadIdx.x) < stride) merge(shared[threadIdx.x], shared[threadIdx.x + stride]);
+    __syncthreads();
+  }
   if (static_cast<int>(threadIdx.x) < groups) {
+    // Group g's channels are whole vectors (group_norm_act_supported): vectors [g * n, g * n + n).
     const int g = static_cast<int>(threadIdx.x);
-    const int cpg = channels / groups;
+    const int per_group = vectors / groups;
     Moments total{0.0f, 0.0f, 0.0f};
-    for (int t = 0; t < kThreads; ++t) {
-      if (group_of_vector(t % vectors, L, cpg) == g) merge(total, shared[t]);
-    }
+    for (int w = g * per_group; w < (g + 1) * per_group; ++w) merge(total, shared[w]);
     float* out = partial + ((static_cast<std::int64_t>(blockIdx.y) * gridDim.x + blockIdx.x) * groups + g) * 3;
     out[0] = total.n;
     out[1] = total.mean;
@@ -110,32 +110,49 @@ __global__ void __launch_bounds__(kThreads) moments_kernel(const T* __restrict__
   }
 }
 
-// One thread per (sample, group): the blocks' moments merged in float64, then each channel's
-// scale and shift.
+struct Moments64 {
+  double n, mean, m2;
+};
+
+__device__ __forceinline__ void merge(Moments64& a, const Moments64& b) {
+  if (b.n == 0.0) return;
+  const double n = a.n + b.n;
+  const double d = b.mean - a.mean;
+  const double f = b.n / n;
+  a.mean += d * f;
+  a.m2 += b.m2 + d * d * a.n * f;
+  a.n = n;
+}
+
+// One block per (sample, group): the stat blocks' moments merged in float64 (a strided share per
+// thread, then a tree), then each channel's scale and shift. One thread merging them all in turn
+// was a chain of ~1000 dependent float64 divisions per call while the GPU waited.
 template <class T>
-__global__ void finalize_kernel(const float* __restrict__ partial, int blocks, int samples, int channels, int groups,
-                                const T* __restrict__ weight, const T* __restrict__ bias, float eps,
-                                float* __restrict__ scale, float* __restrict__ shift) {
-  const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
-  if (i >= samples * groups) return;
-  const int sample = i / groups, g = i % groups;
-  double n = 0.0, mean = 0.0, m2 = 0.0;
-  for (int b = 0; b < blocks; ++b) {
+__global__ void __launch_bounds__(kThreads)
+    finalize_kernel(const float* __restrict__ partial, int blocks, int channels, int groups,
+                    const T* __restrict__ weight, const T* __restrict__ bias, float eps, float* __restrict__ scale,
+                    float* __restrict__ shift) {
+  const int sample = static_cast<int>(blockIdx.x) / groups, g = static_cast<int>(blockIdx.x) % groups;
+  Moments64 m{0.0, 0.0, 0.0};
+  for (int b = static_cast<int>(threadIdx.x); b < blocks; b += kThreads) {
     const float* p = partial + ((static_cast<std::int64_t>(sample) * blocks + b) * groups + g) * 3;
-    const double nb = p[0];
-    if (nb == 0.0) continue;
-    const double total = n + nb, d = p[1] - mean;
-    mean += d * nb / total;
-    m2 += p[2] + d * d * n * nb / total;
-    n = total;
+    merge(m, Moments64{p[0], p[1], p[2]});
   }
-  const double var = n > 0.0 ? m2 / n : 0.0;
+  __shared__ Moments64 shared[kThreads];
+  shared[threadIdx.x] = m;
+  __syncthreads();
+  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
+    if (static_cast<int>(threadIdx.x) < stride) merge(shared[threadIdx.x], shared[threadIdx.x + stride]);
+    __syncthreads();
+  }
+  const Moments64 total = shared[0];
+  const double var = total.n > 0.0 ? total.m2 / total.n : 0.0;
   const float rstd = static_cast<float>(1.0 / sqrt(var + static_cast<double>(eps)));
   const int cpg = channels / groups;
-  for (int c = g * cpg; c < (g + 1) * cpg; ++c) {
+  for (int c = g * cpg + static_cast<int>(threadIdx.x); c < (g + 1) * cpg; c += kThreads) {
     const float s = rstd * to_float(weight[c]);
     scale[sample * channels + c] = s;
-    shift[sample * channels + c] = to_float(bias[c]) - static_cast<float>(mean) * s;
+    shift[sample * channels + c] = to_float(bias[c]) - static_cast<float>(total.mean) * s;
   }
 }
 
@@ -183,9 +200,8 @@ void launch(void* x, const void* residual, const void* weight, const void* bias,
   moments_kernel<T><<<dim3(static_cast<unsigned>(blocks), static_cast<unsigned>(samples)), kThreads, 0, stream>>>(
       static_cast<const T*>(x), pixels, channels, groups, partial);
   check(cudaGetLastError(), "group_norm_act: moments launch");
-  finalize_kernel<T><<<blocks_for(static_cast<std::size_t>(samples) * groups, 64), 64, 0, stream>>>(
-      partial, blocks, samples, channels, groups, static_cast<const T*>(weight), static_cast<const T*>(bias), eps,
-      scale, shift);
+  finalize_kernel<T><<<static_cast<unsigned>(samples * groups), kThreads, 0, stream>>>(
+      partial, blocks, channels, groups, static_cast<const T*>(weight), static_cast<const T*>(bias), eps, scale, shift);
   check(cudaGetLastError(), "group_norm_act: finalize launch");
   const std::size_t vectors = static_cast<std::size_t>(samples) * pixels * (channels / lanes<T>());
   apply_kernel<T><<<std::min(blocks_for(vectors, kThreads), kMaxApplyBlocks), kThreads, 0, stream>>>(

@@ -4,8 +4,8 @@
 // multiprocessors: 34 ms of an H100's time per call, the refiner's whole cost. These kernels spread
 // the statistics over the whole GPU and apply the result in one pass:
 //   1. moments: each block merges (count, mean, M2) of its pixels per group (Chan et al.),
-//   2. finalize: one thread per (sample, group) merges the blocks' moments in float64 and writes
-//      each channel's scale = gamma / sqrt(var + eps) and shift = beta - mean * scale,
+//   2. finalize: one block per (sample, group) merges the blocks' moments in float64 (a tree) and
+//      writes each channel's scale = gamma / sqrt(var + eps) and shift = beta - mean * scale,
 //   3. apply: x = relu?(x * scale + shift + residual?), 16 bytes per thread.
 // The CPU twin is core/src/model/group_norm_cpu.hpp (same semantics; tests/gpu compares them).
 #pragma once
