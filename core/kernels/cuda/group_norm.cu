@@ -50,19 +50,34 @@ __device__ __forceinline__ void load16(const T* p, float (&out)[lanes<T>()]) {
   for (int i = 0; i < lanes<T>(); ++i) out[i] = to_float(v[i]);
 }
 
-struct Moments {
-  float n, mean, m2;
+// A set's (count, mean, sum of squared deviations): float within a block, float64 across blocks.
+template <class F>
+struct MomentsOf {
+  F n, mean, m2;
 };
+using Moments = MomentsOf<float>;
+using Moments64 = MomentsOf<double>;
 
-// Chan et al.'s merge of two sets' (count, mean, sum of squared deviations).
-__device__ __forceinline__ void merge(Moments& a, const Moments& b) {
-  if (b.n == 0.0f) return;
-  const float n = a.n + b.n;
-  const float d = b.mean - a.mean;
-  const float f = b.n / n;
+// Chan et al.'s merge of two sets' moments.
+template <class F>
+__device__ __forceinline__ void merge(MomentsOf<F>& a, const MomentsOf<F>& b) {
+  if (b.n == F(0)) return;
+  const F n = a.n + b.n;
+  const F d = b.mean - a.mean;
+  const F f = b.n / n;
   a.mean += d * f;
   a.m2 += b.m2 + d * d * a.n * f;
   a.n = n;
+}
+
+// The block's kThreads entries merged by a tree, halving the live ones per step while the stride
+// is at least `down_to` (a power of two): entry t < down_to then holds every entry congruent to t.
+template <class M>
+__device__ __forceinline__ void merge_tree(M* shared, int down_to) {
+  for (int stride = kThreads / 2; stride >= down_to; stride /= 2) {
+    if (static_cast<int>(threadIdx.x) < stride) merge(shared[threadIdx.x], shared[threadIdx.x + stride]);
+    __syncthreads();
+  }
 }
 
 // Per block and group: the moments of the block's pixels (a grid-stride over the sample's).
@@ -91,12 +106,9 @@ __global__ void __launch_bounds__(kThreads) moments_kernel(const T* __restrict__
   __shared__ Moments shared[kThreads];
   shared[threadIdx.x] = m;
   __syncthreads();
-  // Thread t holds vector t % vectors (vectors divides kThreads, so both are powers of two): a tree
-  // merges each vector's threads, halving the live entries, until entry v holds vector v's.
-  for (int stride = kThreads / 2; stride >= vectors; stride /= 2) {
-    if (static_cast<int>(threadIdx.x) < stride) merge(shared[threadIdx.x], shared[threadIdx.x + stride]);
-    __syncthreads();
-  }
+  // Thread t holds vector t % vectors (vectors divides kThreads, so both are powers of two): after
+  // the tree, entry v holds vector v's.
+  merge_tree(shared, vectors);
   if (static_cast<int>(threadIdx.x) < groups) {
     // Group g's channels are whole vectors (group_norm_act_supported): vectors [g * n, g * n + n).
     const int g = static_cast<int>(threadIdx.x);
@@ -108,20 +120,6 @@ __global__ void __launch_bounds__(kThreads) moments_kernel(const T* __restrict__
     out[1] = total.mean;
     out[2] = total.m2;
   }
-}
-
-struct Moments64 {
-  double n, mean, m2;
-};
-
-__device__ __forceinline__ void merge(Moments64& a, const Moments64& b) {
-  if (b.n == 0.0) return;
-  const double n = a.n + b.n;
-  const double d = b.mean - a.mean;
-  const double f = b.n / n;
-  a.mean += d * f;
-  a.m2 += b.m2 + d * d * a.n * f;
-  a.n = n;
 }
 
 // One block per (sample, group): the stat blocks' moments merged in float64 (a strided share per
@@ -141,10 +139,7 @@ __global__ void __launch_bounds__(kThreads)
   __shared__ Moments64 shared[kThreads];
   shared[threadIdx.x] = m;
   __syncthreads();
-  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
-    if (static_cast<int>(threadIdx.x) < stride) merge(shared[threadIdx.x], shared[threadIdx.x + stride]);
-    __syncthreads();
-  }
+  merge_tree(shared, 1);
   const Moments64 total = shared[0];
   const double var = total.n > 0.0 ? total.m2 / total.n : 0.0;
   const float rstd = static_cast<float>(1.0 / sqrt(var + static_cast<double>(eps)));
