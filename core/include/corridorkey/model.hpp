@@ -139,7 +139,7 @@ class GreenFormer {
   std::vector<at::Tensor> encoder(const at::Tensor& x, const PartDone& part_done) const;
   at::Tensor decoder(const std::string& prefix, const std::vector<at::Tensor>& features) const;
   void fold_decoder(const std::string& prefix);
-  at::Tensor refiner(const at::Tensor& input) const;
+  at::Tensor refiner(const at::Tensor& input) const;  // input: [B, 8, S, S], the 8th channel zero
   ModelOutput run_forward(const at::Tensor& x, double refiner_scale, bool keep_features,
                           const PartDone& part_done) const;
   void check_input(const at::Tensor& input) const;  // ModelError unless [B, 4, S, S]

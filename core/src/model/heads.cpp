@@ -113,8 +113,9 @@ at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
     return at::conv2d(x, w(p + "weight"), w(p + "bias"), 1, d, d);
   };
   const at::Tensor in = input.contiguous(at::MemoryFormat::ChannelsLast);
-  const at::Tensor& stem = w(in.size(1) == 8 ? "refiner.stem.0.weight.padded" : "refiner.stem.0.weight");
-  at::Tensor x = gn_act(at::conv2d(in, stem, w("refiner.stem.0.bias"), 1, 1), "refiner.stem.1.", at::Tensor(), true);
+  // The input's 8th channel is zero, and so is the padded stem filter's (load()).
+  at::Tensor x = gn_act(at::conv2d(in, w("refiner.stem.0.weight.padded"), w("refiner.stem.0.bias"), 1, 1),
+                        "refiner.stem.1.", at::Tensor(), true);
   const int dilations[] = {1, 2, 4, 8};
   for (int r = 0; r < 4; ++r) {
     const std::string p = "refiner.res" + std::to_string(r + 1) + ".";
