@@ -1,27 +1,10 @@
 # Every dependency is found the CMake way and consumed as an imported target.
 #
 # LibTorch: by default the one inside the pinned `torch` wheel that scripts/setup.sh installs into
-# ${CORRIDORKEY_DEPS}/venv. -DTorch_DIR=... or CMAKE_PREFIX_PATH still take any other LibTorch
-# (the official CUDA zip, or Debian's libtorch-dev as a CPU-only fallback).
+# ${CORRIDORKEY_DEPS}/venv; -DTorch_DIR=... takes another complete LibTorch (the official CUDA zip,
+# 2.11 or later). Every LibTorch library comes from that one prefix (CorridorKeyTorch.cmake).
 find_package(Threads REQUIRED)
-
-if(NOT Torch_DIR AND NOT DEFINED ENV{Torch_DIR})
-  set(_ck_deps "$ENV{CORRIDORKEY_DEPS}")
-  if(NOT _ck_deps)
-    set(_ck_deps "$ENV{HOME}/.cache/corridorkey")
-  endif()
-  file(GLOB _ck_torch_cfg "${_ck_deps}/venv/lib/python3*/site-packages/torch/share/cmake/Torch")
-  if(_ck_torch_cfg)
-    list(GET _ck_torch_cfg 0 _ck_torch_cfg)
-    set(Torch_DIR "${_ck_torch_cfg}" CACHE PATH "LibTorch CMake config")
-  endif()
-endif()
-
-# PyTorch's CMake refuses CMAKE_CUDA_ARCHITECTURES and reads TORCH_CUDA_ARCH_LIST instead.
-if(NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST} AND NOT TORCH_CUDA_ARCH_LIST)
-  set(TORCH_CUDA_ARCH_LIST "8.0;8.6;8.9;9.0+PTX")
-endif()
-find_package(Torch REQUIRED)
+include(CorridorKeyTorch)
 
 # LibTorch as one imported target. A CUDA build of the wheel needs its own NVIDIA libraries
 # (site-packages/nvidia/*/lib: CUDA 13.2 runtime, cuBLAS, cuDNN, NCCL) ahead of the system

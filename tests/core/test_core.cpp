@@ -65,6 +65,19 @@ TEST(Version, ReportsEngineTorchAndCuda) {
   }
 }
 
+TEST(Version, NamesTheLibTorchPrefixAndLoadsItsLibraries) {
+  const auto v = ck::version_info();
+  ASSERT_FALSE(v.libtorch_prefix.empty());
+  EXPECT_TRUE(fs::exists(fs::path(v.libtorch_prefix) / "lib" / "libtorch_cpu.so")) << v.libtorch_prefix;
+  // The library this process runs is the one of the prefix it was built against, not another
+  // LibTorch that the system's folders may hold.
+  ASSERT_FALSE(v.libtorch_loaded.empty());
+  EXPECT_EQ(fs::canonical(v.libtorch_loaded), fs::canonical(fs::path(v.libtorch_prefix) / "lib" / "libtorch_cpu.so"));
+  const std::string text = ck::version_text();
+  EXPECT_NE(text.find("(built against " + v.libtorch_prefix + ")"), std::string::npos) << text;
+  EXPECT_NE(text.find("LibTorch loaded: " + v.libtorch_loaded), std::string::npos) << text;
+}
+
 TEST(RemoveTree, RemovesANestedTreeWithoutFollowingLinks) {
   ck::test::TempDir dir;
   const fs::path keep = dir / "outside.txt", tree = dir / "tree";

@@ -19,8 +19,10 @@ constexpr int kThreads = 256;
 constexpr std::int64_t kMaxStatBlocks = 1024;  // per sample: several blocks per multiprocessor
 constexpr unsigned kMaxApplyBlocks = 8192;
 
+// __host__ __device__: device code calls it, and nvcc allows that for a plain constexpr function
+// only under --expt-relaxed-constexpr, a flag PyTorch's CMake config may or may not add.
 template <class T>
-constexpr int lanes() {
+__host__ __device__ constexpr int lanes() {
   return 16 / static_cast<int>(sizeof(T));  // values in a 16-byte vector
 }
 
