@@ -1,7 +1,7 @@
 # cmake -DLIBRARY=<libcorridorkey_core.a> -DNM=<nm> -DCORE_DIR=<core/> -P CheckCoreLayering.cmake
 # Fails when the core archive needs a symbol of a library it must not use (OpenCV, libcurl,
-# OpenEXR, FFmpeg, libdeflate, zlib, OpenSSL), or when a core source includes such a library's
-# header or a header of a layer above the core (io, hub).
+# OpenEXR, FFmpeg, libdeflate, zlib, OpenSSL, Python), or when a core source includes such a
+# library's header or a header of a layer above the core (io, hub, the Python bindings).
 execute_process(COMMAND ${NM} -C -u ${LIBRARY} OUTPUT_VARIABLE undefined RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${NM} -C -u ${LIBRARY} failed (${rc})")
@@ -10,7 +10,7 @@ string(REGEX MATCHALL "[^\n]+" lines "${undefined}")
 set(bad "")
 foreach(line IN LISTS lines)
   string(REGEX REPLACE "^ *U +" "" symbol "${line}")
-  if(symbol MATCHES "^(cv::|curl_|Imf_|Imf::|Iex|av_|avcodec_|avformat_|avutil_|sws_|swr_|libdeflate_|EVP_|SSL_|OPENSSL_|deflate|inflate|crc32|adler32)")
+  if(symbol MATCHES "^(cv::|curl_|Py[A-Z_]|_Py|nanobind::|Imf_|Imf::|Iex|av_|avcodec_|avformat_|avutil_|sws_|swr_|libdeflate_|EVP_|SSL_|OPENSSL_|deflate|inflate|crc32|adler32)")
     list(APPEND bad "${symbol}")
   endif()
 endforeach()
@@ -19,14 +19,14 @@ if(bad)
   list(JOIN bad "\n  " bad_text)
   message(FATAL_ERROR "${LIBRARY} needs symbols of libraries the core must not use:\n  ${bad_text}")
 endif()
-message(STATUS "${count} undefined symbols in ${LIBRARY}, none from OpenCV, libcurl, OpenEXR, FFmpeg, libdeflate, zlib or OpenSSL")
+message(STATUS "${count} undefined symbols in ${LIBRARY}, none from OpenCV, libcurl, OpenEXR, FFmpeg, libdeflate, zlib, OpenSSL or Python")
 
 file(GLOB_RECURSE sources ${CORE_DIR}/*.cpp ${CORE_DIR}/*.hpp ${CORE_DIR}/*.cu ${CORE_DIR}/*.cuh ${CORE_DIR}/*.in)
 set(bad "")
 foreach(source IN LISTS sources)
   file(STRINGS ${source} includes REGEX "^[ \t]*#[ \t]*include")
   foreach(line IN LISTS includes)
-    if(line MATCHES "[<\"](opencv2/|curl/|OpenEXR/|Imath/|libav|libsw|libdeflate|zlib\\.h|openssl/|corridorkey/io/|corridorkey/hub/)")
+    if(line MATCHES "[<\"](opencv2/|curl/|OpenEXR/|Imath/|libav|libsw|libdeflate|zlib\\.h|openssl/|Python\\.h|nanobind/|pybind11/|corridorkey/io/|corridorkey/hub/)")
       list(APPEND bad "${source}: ${line}")
     endif()
   endforeach()

@@ -65,43 +65,17 @@ int main(int argc, char** argv) {
     return usage_error("output '" + output.string() + "' exists; pass --force to replace it");
 
   try {
-    const ck::StateDict source = ck::load_state_dict(input);
-    const at::ScalarType target = dtype == "fp16" ? at::kHalf : at::kBFloat16;
-    std::map<std::string, at::Tensor> converted;
-    for (const auto& [name, t] : source.tensors) {
-      at::Tensor c = t.contiguous();
-      if (dtype != "keep" && at::isFloatingType(c.scalar_type())) c = c.to(target);
-      converted.emplace(name, c);
-    }
-    std::map<std::string, std::string> metadata = source.metadata;
-    metadata["format"] = "pt";
-    metadata["converted_from"] = input.filename().string();
-    metadata["converted_from_sha256"] = ck::sha256_file(input);
-    metadata["converter"] = std::string("corridorkey convert_pth_to_safetensors ") + CORRIDORKEY_VERSION_STRING;
-    metadata["converter_dtype"] = dtype;
-    metadata["normalisation"] = source.report.summary();
-    ck::write_safetensors(output, converted, metadata);
-
-    // Verify what landed on disk against the source.
-    const ck::StateDict written = ck::load_state_dict(output);
-    auto diffs = ck::compare_state_dicts(ck::StateDict{converted, {}, source.format, input, {}, {}}, written, 0.0);
-    if (dtype != "keep") {
-      const double tolerance = dtype == "fp16" ? 1e-3 : 1e-2;  // relative rounding of the format
-      for (const auto& [name, t] : source.tensors) {
-        if (!at::isFloatingType(t.scalar_type()) || t.numel() == 0) continue;
-        const at::Tensor a = t.to(at::kDouble), b = written.tensors.at(name).to(at::kDouble);
-        const double err = ((a - b).abs() / (a.abs() + 1e-6)).masked_fill(a.abs() < 6e-5, 0).max().item<double>();
-        if (err > tolerance) diffs.push_back({name, "relative rounding error " + std::to_string(err)});
-      }
-    }
+    const ck::Conversion done = ck::convert_checkpoint(
+        input, output, dtype, std::string("corridorkey convert_pth_to_safetensors ") + CORRIDORKEY_VERSION_STRING);
+    const auto& diffs = done.differences;
     if (!diffs.empty()) {
       std::cerr << "verification FAILED: " << diffs.size() << " tensors differ:\n";
       for (const auto& d : diffs) std::cerr << "  " << d.name << ": " << d.what << "\n";
       return 1;
     }
-    std::cout << "converted " << input.string() << " -> " << output.string() << ": " << written.tensors.size()
-              << " tensors, " << (dtype == "keep" ? "bit-identical" : "within " + dtype + " rounding") << " ("
-              << source.report.summary() << ")\n";
+    std::cout << "converted " << input.string() << " -> " << output.string() << ": " << done.tensors << " tensors, "
+              << (dtype == "keep" ? "bit-identical" : "within " + dtype + " rounding") << " (" << done.normalisation
+              << ")\n";
     return 0;
   } catch (const ck::Error& e) {
     std::cerr << "convert_pth_to_safetensors: " << e.what() << "\n";

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "corridorkey/checkpoint.hpp"
+#include "corridorkey/inspect.hpp"
 #include "corridorkey/model.hpp"
 #include "test_support.hpp"
 
@@ -181,6 +182,41 @@ with open(os.path.join(d, 'legacy.pth'), 'rb') as f:
   }
   EXPECT_TRUE(ck::test::bit_identical(legacy.tensors.at("extra_view").contiguous(), at::tensor({2.0f, 4.0f, 6.0f})));
   EXPECT_NO_THROW(ck::GreenFormer::load(legacy, ck::ModelConfig::resolve(legacy), {.img_size = 64}));
+  // Named as what it is: inspect_checkpoint and the logs tell the two formats apart.
+  EXPECT_EQ(legacy.format, ck::CheckpointFormat::LegacyPth);
+  EXPECT_EQ(zip.format, ck::CheckpointFormat::Pth);
+  EXPECT_EQ(ck::format_name(legacy.format), "pth (torch.save legacy, pre-1.6)");
+  EXPECT_EQ(ck::inspect_checkpoint(dir / "legacy.pth").format, "pth (torch.save legacy, pre-1.6)");
+  EXPECT_EQ(ck::inspect_checkpoint(dir / "zip.pth").format, "pth (torch.save zip)");
+}
+
+// The reference's loader takes checkpoint.get("state_dict", checkpoint): a top-level "state_dict"
+// wins even where the top level holds tensors of its own (an EMA copy, a step counter).
+TEST(PythonInterop, TopLevelStateDictWinsOverTensorsBesideIt) {
+  REQUIRE_PYTHON();
+  TempDir dir;
+  fs::copy_file(ck::test::fixtures() / "tiny" / "CorridorKey.pth", dir / "zip.pth");
+  ASSERT_EQ(python(R"(
+import sys, os, torch
+d = sys.argv[1]
+ck = torch.load(os.path.join(d, 'zip.pth'), weights_only=True)
+sd = ck['state_dict']
+out = {'state_dict': sd, 'step': torch.tensor(7), 'ema.encoder.model.pos_embed': torch.zeros(3)}
+torch.save(out, os.path.join(d, 'beside.pth'))
+got = torch.load(os.path.join(d, 'beside.pth'), weights_only=True)
+assert got.get('state_dict', got) is not got  # what the reference takes
+)",
+                   dir),
+            0);
+  const ck::StateDict beside = ck::load_state_dict(dir / "beside.pth");
+  const ck::StateDict plain = ck::load_state_dict(dir / "zip.pth");
+  ASSERT_EQ(beside.tensors.size(), plain.tensors.size());
+  for (const auto& [name, t] : plain.tensors) {
+    ASSERT_TRUE(beside.tensors.count(name)) << name;
+    EXPECT_TRUE(ck::test::bit_identical(beside.tensors.at(name).contiguous(), t.contiguous())) << name;
+  }
+  EXPECT_EQ(beside.tensors.count("step"), 0u);
+  EXPECT_NE(beside.report.summary().find("unwrapped 'state_dict'"), std::string::npos) << beside.report.summary();
 }
 
 TEST(PythonInterop, FilesWrittenByTheVenvTorchLoad) {

@@ -96,16 +96,20 @@ TEST(GpuKernels, PostprocessMatchesCpuTwin) {
   const auto fg = random_floats(3 * pixels, 0, 1, 3), alpha = random_floats(pixels, 0, 1, 4);
   for (int channel : {1, 2}) {  // green and blue screens
     for (float despill : {0.0f, 0.5f, 1.0f}) {
-      kn::PostSettings s;
-      s.despill_strength = despill;
-      s.spill_channel = channel;
-      std::vector<float> proc(4 * pixels), comp(3 * pixels);
-      kn::cpu::postprocess(fg.data(), alpha.data(), proc.data(), comp.data(), w, h, s);
-      DeviceBuffer d_fg(fg), d_alpha(alpha), d_proc(4 * pixels), d_comp(3 * pixels);
-      kn::cuda::postprocess(d_fg.ptr, d_alpha.ptr, d_proc.ptr, d_comp.ptr, w, h, s, nullptr);
-      cudaDeviceSynchronize();
-      EXPECT_LE(max_diff(proc, d_proc.host()), 1e-5) << "despill " << despill << " channel " << channel;
-      EXPECT_LE(max_diff(comp, d_comp.host()), 1e-5) << "despill " << despill << " channel " << channel;
+      for (bool straight : {true, false}) {  // the comp of straight or premultiplied fg
+        kn::PostSettings s;
+        s.despill_strength = despill;
+        s.spill_channel = channel;
+        s.fg_is_straight = straight;
+        std::vector<float> proc(4 * pixels), comp(3 * pixels);
+        kn::cpu::postprocess(fg.data(), alpha.data(), proc.data(), comp.data(), w, h, s);
+        DeviceBuffer d_fg(fg), d_alpha(alpha), d_proc(4 * pixels), d_comp(3 * pixels);
+        kn::cuda::postprocess(d_fg.ptr, d_alpha.ptr, d_proc.ptr, d_comp.ptr, w, h, s, nullptr);
+        cudaDeviceSynchronize();
+        EXPECT_LE(max_diff(proc, d_proc.host()), 1e-5) << "despill " << despill << " channel " << channel;
+        EXPECT_LE(max_diff(comp, d_comp.host()), 1e-5)
+            << "despill " << despill << " channel " << channel << " straight " << straight;
+      }
     }
   }
 #endif

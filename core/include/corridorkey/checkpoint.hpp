@@ -18,7 +18,8 @@
 
 namespace corridorkey {
 
-enum class CheckpointFormat { Safetensors, ShardedSafetensors, Pth };
+/// Pth: torch.save's zip format (PyTorch >= 1.6); LegacyPth: its older bare-pickle format.
+enum class CheckpointFormat { Safetensors, ShardedSafetensors, Pth, LegacyPth };
 std::string_view format_name(CheckpointFormat format);
 
 at::ScalarType to_scalar_type(DType dtype);
@@ -66,6 +67,8 @@ class PthFile {
  public:
   static PthFile open(const std::filesystem::path& path);
   const pickle::Value& root() const { return *object_.root; }
+  /// The legacy (pre-1.6) bare-pickle format rather than the zip one.
+  bool legacy() const { return legacy_; }
   /// The tensor a pickled tensor value describes (zero-copy when the record is aligned).
   at::Tensor tensor(const pickle::Value& value) const;
   /// Every leaf under the root: dict keys, list and tuple indices joined with dots.
@@ -75,6 +78,7 @@ class PthFile {
   std::shared_ptr<MappedFile> file_;
   std::shared_ptr<struct PthArchive> archive_;
   pickle::Object object_;
+  bool legacy_ = false;
 };
 
 /// Loads any supported checkpoint (a .safetensors file, a .pth file, a sharded index .json or a

@@ -30,6 +30,9 @@ class DeviceFence {
   DeviceFence() = default;
   static DeviceFence record(c10::Device device);
   void wait() const;
+  /// Blocks the calling thread until the recorded work is done (for results handed to a caller
+  /// that may read them on any stream).
+  void synchronize() const;
 
  private:
   std::shared_ptr<void> event_;  // the CUDA event, in a CUDA build

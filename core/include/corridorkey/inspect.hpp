@@ -41,4 +41,19 @@ struct TensorDifference {
 /// otherwise both are compared in float64 and may differ by at most `tolerance` (dtypes may differ).
 std::vector<TensorDifference> compare_state_dicts(const StateDict& a, const StateDict& b, double tolerance = 0.0);
 
+/// What convert_checkpoint wrote and found.
+struct Conversion {
+  std::size_t tensors = 0;
+  std::string normalisation;                  ///< NormalisationReport::summary() of the source
+  std::vector<TensorDifference> differences;  ///< empty: the output verified
+};
+
+/// Loads any checkpoint the engine reads (normalised as the engine does), writes it to `output`
+/// (.safetensors, atomically) with provenance metadata (source name and sha256, `converter`), then
+/// re-reads the output and compares every tensor with the source: bit for bit for dtype "keep",
+/// within the format's rounding for "fp16" / "bf16" (floating-point tensors cast to it).
+/// Throws UsageError for another extension or dtype, CheckpointError for an unreadable source.
+Conversion convert_checkpoint(const std::filesystem::path& input, const std::filesystem::path& output,
+                              const std::string& dtype, const std::string& converter);
+
 }  // namespace corridorkey

@@ -22,6 +22,9 @@ struct InferenceSettings {
   int despeckle_size = 400;  ///< islands smaller than this many pixels are removed from the matte
   double refiner_scale = 1.0;
   bool generate_comp = true;
+  /// The comp takes the network's fg as straight colour (the reference's default); false composites
+  /// it as premultiplied, as the reference's fg_is_straight=False does.
+  bool fg_is_straight = true;
 };
 
 /// Which outputs FrameResult::to_host brings to the host, and in what type.

@@ -44,8 +44,14 @@ CK_CPU_CLONES void postprocess(const float* fg, const float* alpha, float* proce
     if (!s.generate_comp || comp == nullptr) continue;
     for (int x = 0; x < width; ++x) bg[x] = math::checker_linear(x, first_row + y, s, dark, light);
     float* out = comp + 3 * row;
-    for (int x = 0; x < width; ++x) {
-      for (int c = 0; c < 3; ++c) out[3 * x + c] = math::over(lin[3 * x + c], a[x], bg[x]);
+    if (s.fg_is_straight) {
+      for (int x = 0; x < width; ++x) {
+        for (int c = 0; c < 3; ++c) out[3 * x + c] = math::over(lin[3 * x + c], a[x], bg[x]);
+      }
+    } else {
+      for (int x = 0; x < width; ++x) {
+        for (int c = 0; c < 3; ++c) out[3 * x + c] = math::over_premultiplied(lin[3 * x + c], a[x], bg[x]);
+      }
     }
     for (std::size_t i = 0; i < n; ++i) out[i] = math::linear_to_srgb(out[i]);
   }

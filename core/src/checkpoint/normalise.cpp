@@ -58,7 +58,7 @@ bool holds_tensors(const Value& dict) {
 StateDict state_dict_from_pth(const std::filesystem::path& path) {
   const PthFile file = PthFile::open(path);
   StateDict sd;
-  sd.format = CheckpointFormat::Pth;
+  sd.format = file.legacy() ? CheckpointFormat::LegacyPth : CheckpointFormat::Pth;
   sd.path = path;
   const Value* root = &file.root();
   if (root->kind != Kind::Dict) {
@@ -66,7 +66,13 @@ StateDict state_dict_from_pth(const std::filesystem::path& path) {
                           " rather than a state dict (a dict of tensors)");
   }
   // Unwrap {"state_dict": {...}} / {"model": {...}} as long as the current level has no tensors.
-  for (int guard = 0; guard < 4 && !holds_tensors(*root); ++guard) {
+  // At the top, a "state_dict" dict is taken even beside tensors, as the reference's loader does
+  // (checkpoint.get("state_dict", checkpoint)): a trainer's file may keep tensors (an EMA, a step
+  // counter) next to the weights.
+  for (int guard = 0; guard < 4; ++guard) {
+    const Value* top_state = guard == 0 ? dict_get(*root, "state_dict") : nullptr;
+    const bool state_dict_at_top = top_state != nullptr && top_state->kind == Kind::Dict;
+    if (holds_tensors(*root) && !state_dict_at_top) break;
     const Value* inner = nullptr;
     for (const char* key : {"state_dict", "model"}) {
       const Value* v = dict_get(*root, key);

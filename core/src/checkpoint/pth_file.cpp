@@ -81,6 +81,7 @@ PthFile PthFile::open(const std::filesystem::path& path) {
     if (looks_like_legacy_pth(bytes)) {  // torch < 1.6, or _use_new_zipfile_serialization=False
       LegacyPth legacy = parse_legacy_pth(bytes, path.string());
       f.object_ = std::move(legacy.object);
+      f.legacy_ = true;
       f.archive_ = std::make_shared<PthArchive>(PthArchive{std::nullopt, {}, std::move(legacy.storages), {}});
       log_info("'", path.string(), "' uses PyTorch's legacy (pre-1.6) format; converting it is safer and loads faster");
       return f;

@@ -68,6 +68,8 @@ std::string_view format_name(CheckpointFormat format) {
       return "sharded safetensors";
     case CheckpointFormat::Pth:
       return "pth (torch.save zip)";
+    case CheckpointFormat::LegacyPth:
+      return "pth (torch.save legacy, pre-1.6)";
   }
   return "?";
 }

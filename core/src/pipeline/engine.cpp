@@ -119,10 +119,7 @@ FrameResult Engine::postprocess(const at::Tensor& alpha, const at::Tensor& fg, i
   const at::Tensor matte = settings.auto_despeckle ? despeckle(r.alpha, settings.despeckle_size) : r.alpha;
   r.processed = at::empty({height, width, 4}, at::kFloat);
   if (settings.generate_comp) r.comp = at::empty({height, width, 3}, at::kFloat);
-  kernels::PostSettings post;
-  post.despill_strength = static_cast<float>(settings.despill_strength);
-  post.spill_channel = spill_channel(settings.screen_color);
-  post.generate_comp = settings.generate_comp;
+  const kernels::PostSettings post = detail::post_settings(settings);
   const float* fg_px = r.fg.data_ptr<float>();
   const float* matte_px = matte.data_ptr<float>();
   float* processed_px = r.processed.data_ptr<float>();

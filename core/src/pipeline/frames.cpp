@@ -99,6 +99,15 @@ at::Tensor hint_channel(const at::Tensor& hint, c10::Device device) {
   return on_device(kernel_typed(first, "alpha hint"), device);
 }
 
+kernels::PostSettings post_settings(const InferenceSettings& settings) {
+  kernels::PostSettings post;
+  post.despill_strength = static_cast<float>(settings.despill_strength);
+  post.spill_channel = spill_channel(settings.screen_color);
+  post.generate_comp = settings.generate_comp;
+  post.fg_is_straight = settings.fg_is_straight;
+  return post;
+}
+
 int value_bytes(const at::Tensor& t) { return static_cast<int>(t.element_size()); }
 
 at::Tensor hint_unit_cpu(const at::Tensor& hint, int height, int width) {

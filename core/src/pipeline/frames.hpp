@@ -6,6 +6,9 @@
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 
+#include "corridorkey/pipeline.hpp"
+#include "corridorkey_kernels/color.hpp"
+
 namespace corridorkey::detail {
 
 /// The plate's first three channels as a contiguous [H, W, 3] tensor on `device`: uint8, float32
@@ -26,5 +29,8 @@ at::Tensor hint_unit_cpu(const at::Tensor& hint, int height, int width);
 
 /// Throws FrameError unless there is one hint per plate and at least one plate.
 void check_batch(std::size_t plates, std::size_t hints);
+
+/// The post-processing kernels' settings (CPU twins and CUDA alike) for `settings`.
+kernels::PostSettings post_settings(const InferenceSettings& settings);
 
 }  // namespace corridorkey::detail

@@ -117,10 +117,7 @@ FrameResult postprocess_on(c10::Device device, const at::Tensor& alpha_in, const
   }
   r.processed = at::empty({height, width, 4}, f32);
   if (settings.generate_comp) r.comp = at::empty({height, width, 3}, f32);
-  kernels::PostSettings post;
-  post.despill_strength = static_cast<float>(settings.despill_strength);
-  post.spill_channel = spill_channel(settings.screen_color);
-  post.generate_comp = settings.generate_comp;
+  const kernels::PostSettings post = post_settings(settings);
   kernels::cuda::postprocess(ptr(r.fg), ptr(matte), ptr(r.processed), settings.generate_comp ? ptr(r.comp) : nullptr,
                              width, height, post, stream);
   return r;

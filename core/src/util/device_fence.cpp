@@ -23,6 +23,12 @@ DeviceFence DeviceFence::record(c10::Device device) {
   return fence;
 }
 
+void DeviceFence::synchronize() const {
+#if CORRIDORKEY_WITH_CUDA
+  if (event_) static_cast<at::cuda::CUDAEvent*>(event_.get())->synchronize();
+#endif
+}
+
 void DeviceFence::wait() const {
 #if CORRIDORKEY_WITH_CUDA
   if (event_) static_cast<at::cuda::CUDAEvent*>(event_.get())->block(c10::cuda::getCurrentCUDAStream(device_.index()));

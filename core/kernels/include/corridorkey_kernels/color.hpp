@@ -12,6 +12,7 @@ struct PostSettings {
   float despill_strength = 1.0f;
   int spill_channel = 1;  // the screen colour's channel: 1 green, 2 blue
   bool generate_comp = true;
+  bool fg_is_straight = true;  // false: the comp takes fg as premultiplied (fg + bg * (1 - a))
   int checker_size = 128;
   float checker_dark = 0.15f;   // sRGB
   float checker_light = 0.55f;  // sRGB

@@ -109,9 +109,16 @@ CK_HOST_DEVICE inline void despill(float* rgb, float strength, int spill = 1) {
 /// Linear colour `lin` with straight alpha `a` over the linear background `bg_linear`.
 CK_HOST_DEVICE inline float over(float lin, float a, float bg_linear) { return lin * a + bg_linear * (1.0f - a); }
 
-/// The straight composite of linear colour `lin` with alpha `a` over `bg_linear`, back in sRGB.
-CK_HOST_DEVICE inline float composite(float lin, float a, float bg_linear) {
-  return linear_to_srgb(over(lin, a, bg_linear));
+/// Linear colour `lin` taken as premultiplied by `a` over `bg_linear` (the reference's
+/// composite_premul, for fg_is_straight=False).
+CK_HOST_DEVICE inline float over_premultiplied(float lin, float a, float bg_linear) {
+  return lin + bg_linear * (1.0f - a);
+}
+
+/// The composite of linear colour `lin` with alpha `a` over `bg_linear`, back in sRGB: straight,
+/// or with `lin` taken as premultiplied (the reference's composite_straight / composite_premul).
+CK_HOST_DEVICE inline float composite(float lin, float a, float bg_linear, bool straight = true) {
+  return linear_to_srgb(straight ? over(lin, a, bg_linear) : over_premultiplied(lin, a, bg_linear));
 }
 
 /// One pixel of the post-processing: despill of the screen channel, sRGB->linear, premultiply into
@@ -124,7 +131,7 @@ CK_HOST_DEVICE inline void postprocess_pixel(const float* fg, float a, float* pr
   for (int c = 0; c < 3; ++c) processed[c] = lin[c] * a;
   processed[3] = a;
   if (comp != nullptr) {
-    for (int c = 0; c < 3; ++c) comp[c] = composite(lin[c], a, bg_linear);
+    for (int c = 0; c < 3; ++c) comp[c] = composite(lin[c], a, bg_linear, s.fg_is_straight);
   }
 }
 
