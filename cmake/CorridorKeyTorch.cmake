@@ -15,9 +15,19 @@
 
 set(CORRIDORKEY_TORCH_MIN_VERSION 2.11)  # the oldest LibTorch the code is built and tested with
 
-# 1. The chosen LibTorch's config folder.
+# 1. The chosen LibTorch's config folder. A Python package build (scikit-build-core: SKBUILD) takes
+#    the torch of the Python that builds it, so that the extension matches the torch it imports.
 if(NOT Torch_DIR AND DEFINED ENV{Torch_DIR})
   set(Torch_DIR "$ENV{Torch_DIR}" CACHE PATH "LibTorch CMake config (the folder of TorchConfig.cmake)")
+endif()
+if(NOT Torch_DIR AND SKBUILD AND Python_EXECUTABLE)
+  execute_process(COMMAND "${Python_EXECUTABLE}" -c "import torch.utils; print(torch.utils.cmake_prefix_path)"
+                  OUTPUT_VARIABLE _ck_py_torch OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _ck_py_rc ERROR_QUIET)
+  if(NOT _ck_py_rc EQUAL 0 OR NOT EXISTS "${_ck_py_torch}/Torch/TorchConfig.cmake")
+    message(FATAL_ERROR "LibTorch: ${Python_EXECUTABLE} cannot import torch; the Python package is built against the "
+                        "torch it will run beside: install the pinned torch (scripts/requirements.txt) first")
+  endif()
+  set(Torch_DIR "${_ck_py_torch}/Torch" CACHE PATH "LibTorch CMake config (the folder of TorchConfig.cmake)")
 endif()
 if(NOT Torch_DIR)
   set(_ck_deps "$ENV{CORRIDORKEY_DEPS}")

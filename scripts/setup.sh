@@ -119,12 +119,21 @@ configure() {  # configure <dir> <extra cmake args...>
     2>&1 | grep -vE "pytorch is not compatible|TORCH_CUDA_ARCH_LIST instead|kineto not found|^Call Stack|^  /|^CMake Warning at|^$" || true
   test -f "$dir/build.ninja"
 }
-configure "$BUILD_DIR"
+configure "$BUILD_DIR" -DCORRIDORKEY_PYTHON=ON -DPython_EXECUTABLE="$DEPS/venv/bin/python"
 
 step "Build ($JOBS jobs)"
 cmake --build "$BUILD_DIR" -j "$JOBS"
 echo "clip_manager: $BUILD_DIR/bin/clip_manager"
 "$BUILD_DIR/bin/clip_manager" --version
+
+step "Python package corridorkey_native: wheel ($BUILD_DIR/dist) and install into $DEPS/venv"
+# scikit-build-core over the build folder above: the extension is built already, so this only
+# reconfigures and lays the package out (pyproject.toml); the wheel then goes into the venv.
+rm -rf "$BUILD_DIR/dist"
+CMAKE_GENERATOR=Ninja "$DEPS/venv/bin/python" -m pip wheel --disable-pip-version-check --no-build-isolation --no-deps \
+  -q -w "$BUILD_DIR/dist" -C build-dir="$BUILD_DIR" "$ROOT"
+"$DEPS/venv/bin/python" -m pip install --disable-pip-version-check --no-deps --force-reinstall -q "$BUILD_DIR"/dist/corridorkey_native-*.whl
+"$DEPS/venv/bin/python" -c 'import corridorkey_native as ck; print("corridorkey_native", ck.__version__, "in", ck.__file__)'
 
 if [ "$SANITIZE" -eq 1 ]; then
   step "Sanitizer build (ASan + UBSan) in $BUILD_DIR-asan: unit tests"
