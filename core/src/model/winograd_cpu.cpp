@@ -161,8 +161,8 @@ CK_WINOGRAD_CLONES void output_transform(const float* M, const Tile* tiles, std:
 }
 
 // M[ab] = V[ab] U[ab] for the 36 points of one block: [kBlock x C] times [C x K], each a sum over
-// c in order. Register tiles of kRows tiles x 64 outputs (24 AVX-512 accumulators); channel counts
-// that are not a multiple of 64 take 16 outputs at a time.
+// c in order. Register tiles of kRows tiles x 64 outputs (24 AVX-512 accumulators) or x 16 outputs
+// (block_products says when).
 constexpr int kRows = 6;
 static_assert(kBlock % kRows == 0, "blocks hold whole register tiles");
 
@@ -187,17 +187,32 @@ template <int Q>
   }
 }
 
-CK_WINOGRAD_CLONES void block_products(const float* V, const float* U, float* M, std::int64_t C, std::int64_t K) {
+// wide: 64 outputs a tile where K allows, for CPUs with 32 vector registers of 16 floats (AVX-512).
+// On AVX2 a Vec is two of its 16 registers: 24 accumulators would spill on every step, so 16
+// outputs a tile (12 registers). Either way each M value is the same sum in the same order.
+CK_WINOGRAD_CLONES void block_products(const float* V, const float* U, float* M, std::int64_t C, std::int64_t K,
+                                       bool wide) {
   for (int p = 0; p < kPoints; ++p) {
     const float* v = V + p * kBlock * C;
     const float* u = U + p * C * K;
     float* m = M + p * kBlock * K;
     for (std::int64_t t = 0; t < kBlock; t += kRows) {
       std::int64_t k = 0;
-      for (; k + 4 * kLanes <= K; k += 4 * kLanes) gemm_tile<4>(v + t * C, u + k, m + t * K + k, C, K);
+      if (wide) {
+        for (; k + 4 * kLanes <= K; k += 4 * kLanes) gemm_tile<4>(v + t * C, u + k, m + t * K + k, C, K);
+      }
       for (; k < K; k += kLanes) gemm_tile<1>(v + t * C, u + k, m + t * K + k, C, K);
     }
   }
+}
+
+bool has_avx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool yes = __builtin_cpu_supports("avx512f") != 0;
+  return yes;
+#else
+  return false;
+#endif
 }
 
 // Tiles in a fixed order: image, row residue, tile row, column residue, tile column. Tiles of a
@@ -252,6 +267,7 @@ at::Tensor winograd_conv3x3(const at::Tensor& x, const at::Tensor& u, const at::
   float* py = y.mutable_data_ptr<float>();
   const float* pb = b.const_data_ptr<float>();
   const float* pu = u.const_data_ptr<float>();
+  const bool wide = has_avx512();
   // Bands of blocks, each with its own V and M (not at::parallel_for: an inline OpenMP region,
   // serial in code built without -fopenmp).
   kernels::thread_bands(threads)(static_cast<int>(blocks), [&](int first, int last) {
@@ -263,7 +279,7 @@ at::Tensor winograd_conv3x3(const at::Tensor& x, const at::Tensor& u, const at::
       const std::int64_t n = std::min(kBlock, count - blk * kBlock);
       // A short last block keeps zeros (or earlier tiles) in its unused rows; their M is not read.
       input_transform(px, bt, n, H, W, C, dilation, zeros.data(), V.data());
-      block_products(V.data(), pu, M.data(), C, K);
+      block_products(V.data(), pu, M.data(), C, K, wide);
       output_transform(M.data(), bt, n, H, W, K, dilation, pb, py, trash.data());
     }
   });
