@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 import torch as _torch  # loads the LibTorch the extension links against, before the extension
 
 from . import _build_info
+from . import errors as _errors
 from .errors import (
     CheckpointError,
     CorridorKeyError,
@@ -68,14 +69,8 @@ __all__ = [
     "ensure_checkpoint",
     "set_log_level",
     "version",
-    "CorridorKeyError",
-    "CheckpointError",
-    "HubError",
-    "FrameError",
-    "ModelError",
-    "IoError",
-    "UsageError",
     "__version__",
+    *_errors.__all__,
 ]
 
 _native.set_log_level(_os.environ.get("CORRIDORKEY_LOG_LEVEL", "warn"))
