@@ -10,33 +10,12 @@
 #include <vector>
 
 #include "bfloat16_bits.hpp"
+#include "bilinear_taps.hpp"
 #include "corridorkey_kernels/cpu_clones.hpp"
 #include "corridorkey_kernels/rows.hpp"
 
 namespace corridorkey::detail {
 namespace {
-
-// Where output index `dst` of `out` samples an axis of `in` values: ATen's bilinear source index for
-// align_corners=false, in float as ATen computes it for float, float16 and bfloat16 maps.
-struct Taps {
-  std::vector<std::int64_t> i0, i1;
-  std::vector<float> l0, l1;
-};
-
-Taps taps(std::int64_t in, std::int64_t out) {
-  Taps t;
-  const float scale = static_cast<float>(in) / static_cast<float>(out);
-  for (std::int64_t d = 0; d < out; ++d) {
-    const float src = std::max(scale * (static_cast<float>(d) + 0.5f) - 0.5f, 0.0f);
-    const auto i0 = std::min(static_cast<std::int64_t>(src), in - 1);
-    const float l1 = std::clamp(src - static_cast<float>(i0), 0.0f, 1.0f);
-    t.i0.push_back(i0);
-    t.i1.push_back(i0 + (i0 < in - 1 ? 1 : 0));
-    t.l0.push_back(1.0f - l1);
-    t.l1.push_back(l1);
-  }
-  return t;
-}
 
 struct Scale {
   std::int64_t h = 0, w = 0;
@@ -143,8 +122,8 @@ at::Tensor decoder_head(const std::vector<at::Tensor>& e, const at::Tensor& weig
   for (std::size_t i = 1; i < e.size(); ++i) {
     scales[i].h = e[i].size(1);
     scales[i].w = e[i].size(2);
-    scales[i].ty = taps(scales[i].h, H);
-    scales[i].tx = taps(scales[i].w, W);
+    scales[i].ty = bilinear_taps(scales[i].h, H);
+    scales[i].tx = bilinear_taps(scales[i].w, W);
   }
   const at::Tensor w = weight.reshape({K, D}).to(at::kFloat).contiguous(), b = bias.to(at::kFloat).contiguous();
   at::Tensor out = at::empty({B, K, H, W}, e[0].options().memory_format(at::MemoryFormat::Contiguous));

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
 
@@ -9,6 +10,7 @@
 #include "corridorkey/errors.hpp"
 #include "corridorkey/logging.hpp"
 #include "corridorkey/model.hpp"
+#include "outputs_cpu.hpp"
 #include "winograd_cpu.hpp"
 #if CORRIDORKEY_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -19,6 +21,29 @@
 
 namespace corridorkey {
 namespace {
+
+// The logits' upsampling and the output sigmoids: on the CPU the same bits for any thread count
+// (outputs_cpu.hpp).
+at::Tensor upsample_to(const at::Tensor& logits, std::int64_t s) {
+  if (detail::upsample_bilinear_cpu_supported(logits)) {
+    return detail::upsample_bilinear_cpu(logits, s, s, at::get_num_threads());
+  }
+  return at::upsample_bilinear2d(logits, {s, s}, /*align_corners=*/false);
+}
+
+void sigmoid_into(at::Tensor out, const at::Tensor& in) {
+  if (detail::sigmoid_cpu_supported(out, in)) {
+    detail::sigmoid_cpu_out(out, in, at::get_num_threads());
+  } else {
+    at::sigmoid_out(out, in);
+  }
+}
+
+at::Tensor sigmoid_of(const at::Tensor& in) {
+  at::Tensor out = at::empty_like(in, at::MemoryFormat::Contiguous);
+  sigmoid_into(out, in);
+  return out;
+}
 
 std::string shape_text(at::IntArrayRef shape) {
   std::string s = "[";
@@ -290,9 +315,9 @@ ModelOutput GreenFormer::run_forward(const at::Tensor& input, double refiner_sca
   // The encoder starts in float32 when its first part stays float32 (float32_stages).
   std::vector<at::Tensor> features =
       encoder(float32_stages() > 0 ? input.to(options_.device, at::kFloat).contiguous() : x, part_done);
-  const at::Tensor alpha_logits = at::upsample_bilinear2d(decoder("alpha_decoder.", features), {s, s}, false);
+  const at::Tensor alpha_logits = upsample_to(decoder("alpha_decoder.", features), s);
   done("alpha decoder");
-  const at::Tensor fg_logits = at::upsample_bilinear2d(decoder("fg_decoder.", features), {s, s}, false);
+  const at::Tensor fg_logits = upsample_to(decoder("fg_decoder.", features), s);
   done("fg decoder");
   ModelOutput out;
   if (has_refiner_) {
@@ -301,17 +326,17 @@ ModelOutput GreenFormer::run_forward(const at::Tensor& input, double refiner_sca
     at::Tensor coarse = at::empty({x.size(0), 8, s, s}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
     coarse.narrow(1, 0, 3).copy_(x.slice(1, 0, 3));
     at::Tensor coarse_alpha = coarse.narrow(1, 3, 1), coarse_fg = coarse.narrow(1, 4, 3);
-    at::sigmoid_out(coarse_alpha, alpha_logits);
-    at::sigmoid_out(coarse_fg, fg_logits);
+    sigmoid_into(coarse_alpha, alpha_logits);
+    sigmoid_into(coarse_fg, fg_logits);
     coarse.narrow(1, 7, 1).zero_();
     at::Tensor delta = refiner(coarse);
     done("refiner");
     if (refiner_scale != 1.0) delta = delta * refiner_scale;
-    out.alpha = at::sigmoid(alpha_logits + delta.slice(1, 0, 1));
-    out.fg = at::sigmoid(fg_logits + delta.slice(1, 1, 4));
+    out.alpha = sigmoid_of(alpha_logits + delta.slice(1, 0, 1));
+    out.fg = sigmoid_of(fg_logits + delta.slice(1, 1, 4));
   } else {
-    out.alpha = at::sigmoid(alpha_logits);
-    out.fg = at::sigmoid(fg_logits);
+    out.alpha = sigmoid_of(alpha_logits);
+    out.fg = sigmoid_of(fg_logits);
   }
   done("outputs");
   if (keep_features) out.features = std::move(features);

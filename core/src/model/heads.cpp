@@ -9,6 +9,7 @@
 #include "corridorkey/model.hpp"
 #include "decoder_head.hpp"
 #include "group_norm_cpu.hpp"
+#include "outputs_cpu.hpp"
 #include "winograd_cpu.hpp"
 #if CORRIDORKEY_WITH_CUDA
 #include "group_norm_cuda.hpp"
@@ -126,6 +127,10 @@ at::Tensor GreenFormer::refiner(const at::Tensor& input) const {
     x = std::move(z);
   }
   spare.clear();
+  // The closing 1x1 convolution: on the CPU the same bits for any thread count (outputs_cpu.hpp).
+  if (detail::pointwise_conv_cpu_supported(x, w("refiner.final.weight"), w("refiner.final.bias"))) {
+    return detail::pointwise_conv_cpu(x, w("refiner.final.weight"), w("refiner.final.bias"), 10.0f, threads);
+  }
   return at::conv2d(x, w("refiner.final.weight"), w("refiner.final.bias")).mul_(10.0).contiguous();
 }
 
