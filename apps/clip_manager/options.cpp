@@ -86,8 +86,9 @@ Options:
                          over it, with its hints; an undecidable clip is keyed as green with a
                          warning, a clip with green and blue frames is reported and not keyed).
                          Blue clips use the blue-screen checkpoint and despill the blue channel
-  --checkpoint-dir DIR   where to find or download the checkpoints (default checkpoints/ of the
-                         project, or $CORRIDORKEY_CHECKPOINT_DIR). One per screen colour: a file
+  --checkpoint-dir DIR   where to find or download the checkpoints (default
+                         $CORRIDORKEY_CHECKPOINT_DIR, else checkpoints/ of the unpacked release
+                         or of the source checkout). One per screen colour: a file
                          with "Blue" in its name (e.g. CorridorKeyBlue_1.0.safetensors) is the
                          blue-screen one, any other the green-screen one; only the colours the
                          clips need are loaded or downloaded

@@ -106,6 +106,12 @@ HubOptions HubOptions::from_environment() {
 fs::path default_checkpoint_dir() {
   const std::string dir = env("CORRIDORKEY_CHECKPOINT_DIR");
   if (!dir.empty()) return expand_path(dir);
+  // An unpacked release (bin/clip_manager beside checkpoints/): its own folder, wherever it was
+  // unpacked. A build tree has no such folder and keeps the source checkout's.
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  const fs::path release_dir = exe.parent_path().parent_path() / "checkpoints";
+  if (!ec && exe.parent_path().filename() == "bin" && fs::is_directory(release_dir, ec)) return release_dir;
   return fs::path(CORRIDORKEY_PROJECT_ROOT) / "checkpoints";
 }
 

@@ -81,7 +81,9 @@ struct ResolvedCheckpoint {
 /// (an unset variable is left as written).
 std::string expand_path(const std::string& path);
 
-/// The default checkpoints folder: $CORRIDORKEY_CHECKPOINT_DIR, else <project root>/checkpoints.
+/// The default checkpoints folder: $CORRIDORKEY_CHECKPOINT_DIR, else the release's own
+/// <prefix>/checkpoints when the program runs as <prefix>/bin/NAME and that folder exists, else
+/// <project root>/checkpoints.
 std::filesystem::path default_checkpoint_dir();
 
 /// Applies the discovery rules to one folder for one colour (the files whose names say that colour,
