@@ -38,7 +38,7 @@ trap 'rc=$?; if [ $rc -ne 0 ]; then printf "\n!! setup failed at step: %s (exit 
 
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
   libopencv-dev libopenexr-dev libdeflate-dev nlohmann-json3-dev libspdlog-dev libcurl4-openssl-dev libssl-dev
-  libgtest-dev libexpat1-dev ffmpeg python3-venv patchelf pigz)
+  libgtest-dev libexpat1-dev ffmpeg python3-venv patchelf pigz qemu-user)
 
 step "System packages (Debian): ${APT_PACKAGES[*]}"
 missing=()

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "actions.hpp"
+#include "corridorkey/device.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/hub/hub.hpp"
 #include "corridorkey/interrupt.hpp"
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   try {
+    ck::limit_cpu_isa(options.cpu_isa);  // before LibTorch chooses its CPU kernels
     if (options.action == "list") return run_list(options);
     if (options.action == "inspect_checkpoint") return run_inspect(options);
     if (options.action == "generate_alphas") {

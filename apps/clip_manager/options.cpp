@@ -99,6 +99,11 @@ Options:
                          (0-4) stay float32 (default: 0 for float16, which upstream runs whole; 1
                          for bfloat16, as the MLX port found its first stage needs)
   --threads N            CPU threads for the network (default: all cores)
+  --cpu-isa native|avx2|portable
+                         CPU instruction sets for the network (default native: the widest this
+                         CPU has). avx2: AVX2 and AVX-512 nodes of one vendor write the same
+                         float32 files, bit for bit, at about native speed; portable: Intel and AMD
+                         nodes agree too, at about half speed (README, farms)
   --max-frames N         process at most N frames per clip
   --frame-range A-B      only frames A..B (0-based, inclusive) of each clip; chunks of one clip
                          run on several machines add up to exactly one full run
@@ -228,6 +233,10 @@ Options parse_options(int argc, char** argv) {
     } else if (arg == "--threads") {
       o.threads = to_int(arg, next());
       if (o.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+    } else if (arg == "--cpu-isa") {
+      o.cpu_isa = corridorkey::ascii_lower(next());
+      if (o.cpu_isa != "native" && o.cpu_isa != "avx2" && o.cpu_isa != "portable")
+        throw UsageError("unknown --cpu-isa '" + o.cpu_isa + "': use native, avx2 or portable");
     } else if (arg == "--max-frames") {
       o.max_frames = to_int(arg, next());
       if (o.max_frames <= 0) throw UsageError("--max-frames must be at least 1");

@@ -44,6 +44,7 @@ struct Options {
   bool backbone_only = false;
   int float32_stages = corridorkey::ModelOptions().float32_stages;
   int threads = 0;  // 0: all cores
+  std::string cpu_isa = "native";  // --cpu-isa: native, avx2 or portable (corridorkey::limit_cpu_isa)
   corridorkey::LogLevel log_level = corridorkey::LogLevel::info;
   bool json = false;
   bool verify = false;

@@ -68,6 +68,7 @@ __all__ = [
     "convert_checkpoint",
     "ensure_checkpoint",
     "set_log_level",
+    "limit_cpu_isa",
     "version",
     "__version__",
     *_errors.__all__,
@@ -83,6 +84,18 @@ def set_log_level(level: str) -> None:
     should know (the model loaded, a first-run download's progress); ``debug`` the rest.
     """
     _native.set_log_level(level)
+
+
+def limit_cpu_isa(isa: str) -> None:
+    """Caps the CPU instruction sets the network uses, for the same float32 bits on other CPUs.
+
+    ``"native"`` (the default; nothing changes), ``"avx2"`` (AVX2 and AVX-512 machines of one vendor
+    agree, at about native speed) or ``"portable"`` (Intel and AMD agree too, about half speed), as
+    ``clip_manager --cpu-isa``. Process-wide; call it before the first Engine runs a frame. Raises
+    UsageError for another name, on a CPU without AVX2, or when LibTorch has already chosen its
+    kernels (then set the variables it names before starting Python).
+    """
+    _native.limit_cpu_isa(isa)
 
 
 def version() -> str:

@@ -9,6 +9,7 @@
 #include "arrays.hpp"
 #include "bindings.hpp"
 #include "corridorkey/config.hpp"
+#include "corridorkey/device.hpp"
 #include "corridorkey/logging.hpp"
 #include "corridorkey/version.hpp"
 
@@ -24,6 +25,7 @@ NB_MODULE(_native, m) {
   m.def(
       "set_log_level", [](const std::string& level) { ck::set_log_level(ck::parse_log_level(level)); },
       nb::arg("level"));
+  m.def("limit_cpu_isa", &ck::limit_cpu_isa, nb::arg("isa"));
   m.def("input_copies", &ck::python::input_copies);
   // The address of the memory the engine reads for `object`: the caller's own, where no copy was made.
   m.def(
