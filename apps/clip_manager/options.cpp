@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 
 #include "corridorkey/errors.hpp"
 #include "corridorkey/text.hpp"
@@ -103,7 +104,8 @@ Options:
                          CPU instruction sets for the network (default native: the widest this
                          CPU has). avx2: AVX2 and AVX-512 nodes of one vendor write the same
                          float32 files, bit for bit, at about native speed; portable: Intel and AMD
-                         nodes agree too, at about half speed (README, farms)
+                         nodes agree too, at about half speed (README, farms). Default:
+                         $CORRIDORKEY_CPU_ISA, else native
   --max-frames N         process at most N frames per clip
   --frame-range A-B      only frames A..B (0-based, inclusive) of each clip; chunks of one clip
                          run on several machines add up to exactly one full run
@@ -151,6 +153,7 @@ generate_alphas: for each clip without (complete) hints, a chroma key of every I
 Environment:
   HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HUB_CACHE   first-run checkpoint download
   CORRIDORKEY_CHECKPOINT_DIR                             default --checkpoint-dir
+  CORRIDORKEY_CPU_ISA                                    default --cpu-isa (also read by the plugin)
   CORRIDORKEY_HUB_REPO, CORRIDORKEY_HUB_REPO_BLUE        the Hub repos of the two checkpoints
 
 Exit codes:
@@ -163,6 +166,14 @@ Exit codes:
 
 Options parse_options(int argc, char** argv) {
   Options o;
+  auto cpu_isa = [](std::string name, const char* from) {
+    name = corridorkey::ascii_lower(name);
+    if (name != "native" && name != "avx2" && name != "portable")
+      throw UsageError(std::string("unknown ") + from + " '" + name + "': use native, avx2 or portable");
+    return name;
+  };
+  if (const char* env = std::getenv("CORRIDORKEY_CPU_ISA"); env != nullptr && *env != 0)
+    o.cpu_isa = cpu_isa(env, "CORRIDORKEY_CPU_ISA");
   bool device_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -234,9 +245,7 @@ Options parse_options(int argc, char** argv) {
       o.threads = to_int(arg, next());
       if (o.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
     } else if (arg == "--cpu-isa") {
-      o.cpu_isa = corridorkey::ascii_lower(next());
-      if (o.cpu_isa != "native" && o.cpu_isa != "avx2" && o.cpu_isa != "portable")
-        throw UsageError("unknown --cpu-isa '" + o.cpu_isa + "': use native, avx2 or portable");
+      o.cpu_isa = cpu_isa(next(), "--cpu-isa");
     } else if (arg == "--max-frames") {
       o.max_frames = to_int(arg, next());
       if (o.max_frames <= 0) throw UsageError("--max-frames must be at least 1");

@@ -5,7 +5,8 @@
 # - portable: this machine (AVX-512 or AVX2), an Intel Haswell and an AMD EPYC Rome (AVX2) agree;
 # - avx2: this machine and the emulated AVX2 CPU of its vendor agree (AMD: EPYC Rome; Intel: Haswell),
 #   and two Intel AVX2 generations (Haswell, Skylake) agree.
-# A CPU without AVX2 (Nehalem) is refused with exit 2, and so is an unknown --cpu-isa.
+# $CORRIDORKEY_CPU_ISA does the same for clip_manager and for the OpenFX plugin (ofx_render). A CPU
+# without AVX2 (Nehalem) is refused with exit 2, and so is an unknown --cpu-isa.
 #   cpu_isa_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 SRC="$1"
@@ -66,6 +67,29 @@ if grep -q avx512f /proc/cpuinfo; then
   same_files avx2 native && echo "note: on this AVX-512 machine native and --cpu-isa avx2 gave the same files" ||
     echo "note: on this AVX-512 machine native differs from --cpu-isa avx2, as expected"
 fi
+
+# $CORRIDORKEY_CPU_ISA: clip_manager's default, and the OpenFX plugin's setting (ofx_render's frame
+# through the build's bundle, on this machine and on the emulated Haswell)
+CORRIDORKEY_CPU_ISA=portable key portable-env "" && same_files portable portable-env &&
+  ok "CORRIDORKEY_CPU_ISA=portable keys as --cpu-isa portable" || bad "CORRIDORKEY_CPU_ISA=portable"
+mkdir -p "$T/ofx_checkpoints"
+cp "$FIXTURES/tiny/CorridorKey.safetensors" "$T/ofx_checkpoints/"
+render() {  # render NAME [qemu cpu]: the plugin's frame with CORRIDORKEY_CPU_ISA=portable into $T/NAME.raw
+  local run=("$BUILD/bin/ofx_render")
+  [ -z "$2" ] || run=(qemu-x86_64 -cpu "$2" "${run[@]}")
+  CORRIDORKEY_CPU_ISA=portable OFX_PLUGIN_PATH="$BUILD/plugins" CORRIDORKEY_CHECKPOINT_DIR="$T/ofx_checkpoints" \
+    CORRIDORKEY_OFX_DEVICE=cpu HF_HUB_OFFLINE=1 "${run[@]}" --size 160x90 --output "$T/$1.raw" > "$T/$1.log" 2>&1
+}
+if render ofx_host "" && render ofx_haswell Haswell-v4; then
+  cmp -s "$T/ofx_host.raw" "$T/ofx_haswell.raw" && ok "the plugin with CORRIDORKEY_CPU_ISA=portable renders the same bits on the emulated Haswell" ||
+    bad "the plugin's renders differ between this machine and the emulated Haswell"
+else
+  grep -v "TCG doesn't support" "$T"/ofx_*.log >&2; bad "ofx_render with CORRIDORKEY_CPU_ISA=portable"
+fi
+code=0
+CORRIDORKEY_CPU_ISA=avx512 OFX_PLUGIN_PATH="$BUILD/plugins" "$BUILD/bin/ofx_render" > "$T/ofx_bad.log" 2>&1 || code=$?
+[ "$code" -eq 3 ] && grep -q "CORRIDORKEY_CPU_ISA=avx512: .*use native, avx2 or portable; the plugin stays unloaded" "$T/ofx_bad.log" &&
+  ok "the plugin with a bad CORRIDORKEY_CPU_ISA stays unloaded, saying why" || { bad "plugin, CORRIDORKEY_CPU_ISA=avx512: exit $code"; cat "$T/ofx_bad.log" >&2; }
 
 code=0
 key nehalem Nehalem --cpu-isa avx2 || code=$?

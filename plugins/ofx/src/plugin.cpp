@@ -11,6 +11,7 @@
 #include <string>
 
 #include "actions.hpp"
+#include "corridorkey/device.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/logging.hpp"
 #include "models.hpp"
@@ -49,6 +50,16 @@ OfxStatus dispatch(const std::string& action, OfxImageEffectHandle effect, Props
         set_log_level(parse_log_level(level));
       } catch (const std::exception& e) {  // a bad value must not keep the plugin from loading
         log_warn("CorridorKey OFX: CORRIDORKEY_LOG_LEVEL ignored: ", e.what());
+      }
+    }
+    // Farm nodes that must write the same bits (README, farms): as clip_manager --cpu-isa. A value
+    // that cannot be honoured keeps the plugin unloaded rather than rendering other bits unnoticed.
+    if (const char* isa = std::getenv("CORRIDORKEY_CPU_ISA"); isa != nullptr && *isa != 0) {
+      try {
+        limit_cpu_isa(isa);
+      } catch (const std::exception& e) {
+        log_error("CorridorKey OFX: CORRIDORKEY_CPU_ISA=", isa, ": ", e.what(), "; the plugin stays unloaded");
+        return kOfxStatFailed;
       }
     }
     const std::vector<std::string> missing = fetch_suites();
