@@ -104,7 +104,7 @@ Options:
                          CPU instruction sets for the network (default native: the widest this
                          CPU has). avx2: AVX2 and AVX-512 nodes of one vendor write the same
                          float32 files, bit for bit, at about native speed; portable: Intel and AMD
-                         nodes agree too, at about half speed (README, farms). Default:
+                         nodes agree too, at about half speed (docs/cli.md). Default:
                          $CORRIDORKEY_CPU_ISA, else native
   --max-frames N         process at most N frames per clip
   --frame-range A-B      only frames A..B (0-based, inclusive) of each clip; chunks of one clip

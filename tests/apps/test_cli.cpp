@@ -184,7 +184,7 @@ TEST(Cli, FrameRangeChunksAddUpToOneFullRun) {
 }
 
 // Farm nodes differ in cores: chunks keyed with 2 and 3 threads write the files of one full run
-// with 1 thread, byte for byte (README, Render farms).
+// with 1 thread, byte for byte (docs/cli.md, Render farms).
 TEST(Cli, ChunksOnDifferentThreadCountsAddUpToOneFullRun) {
   TempDir full, chunks;
   make_clip(full / "clips", "shot", {"f0", "f1", "f2"});

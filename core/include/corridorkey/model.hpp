@@ -69,7 +69,7 @@ struct ModelOptions {
   /// default) picks per precision: 0 for float16, as upstream runs its whole network in float16 on
   /// CUDA (on the fixtures its outputs are as near float32's either way); 1 for bfloat16, whose 8
   /// bits put the first stage's features 10x further off (the MLX port of CorridorKey found that
-  /// stage must stay float32; README, Precision).
+  /// stage must stay float32; docs/cli.md, Precision).
   static constexpr int kAutoFloat32Stages = -1;
   int float32_stages = kAutoFloat32Stages;
   /// On the CPU in float32: the refiner's 64 -> 64 3x3 convolutions by Winograd F(4x4, 3x3), 4x

@@ -52,7 +52,7 @@ OfxStatus dispatch(const std::string& action, OfxImageEffectHandle effect, Props
         log_warn("CorridorKey OFX: CORRIDORKEY_LOG_LEVEL ignored: ", e.what());
       }
     }
-    // Farm nodes that must write the same bits (README, farms): as clip_manager --cpu-isa. A value
+    // Farm nodes that must write the same bits (docs/cli.md, farms): as clip_manager --cpu-isa. A value
     // that cannot be honoured keeps the plugin unloaded rather than rendering other bits unnoticed.
     if (const char* isa = std::getenv("CORRIDORKEY_CPU_ISA"); isa != nullptr && *isa != 0) {
       try {
