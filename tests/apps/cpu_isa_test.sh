@@ -3,8 +3,8 @@
 # vendors, played by QEMU's user-mode emulator (their CPUID: LibTorch, oneDNN, MKL and our own kernel
 # clones pick what they pick on such a machine):
 # - portable: this machine (AVX-512 or AVX2), an Intel Haswell and an AMD EPYC Rome (AVX2) agree;
-# - avx2: this machine and the emulated AVX2 CPU of its vendor agree (AMD: EPYC Rome; Intel: Haswell),
-#   and two Intel AVX2 generations (Haswell, Skylake) agree.
+# - avx2: two Intel AVX2 generations (Haswell, Skylake) agree; an AMD machine agrees with the AMD
+#   EPYC Rome (an Intel machine's comparison with the Haswell is reported, not counted).
 # $CORRIDORKEY_CPU_ISA does the same for clip_manager and for the OpenFX plugin (ofx_render). A CPU
 # without AVX2 (Nehalem) is refused with exit 2, and so is an unknown --cpu-isa.
 #   cpu_isa_test.sh SOURCE_DIR BUILD_DIR
@@ -55,13 +55,16 @@ check() {
 key portable "" --cpu-isa portable || { cat "$T/portable.log" >&2; bad "--cpu-isa portable on this machine"; }
 check portable portable Haswell-v4 EPYC-Rome
 key avx2 "" --cpu-isa avx2 || { cat "$T/avx2.log" >&2; bad "--cpu-isa avx2 on this machine"; }
+key avx2-Haswell-v4 Haswell-v4 --cpu-isa avx2 || bad "--cpu-isa avx2 under qemu -cpu Haswell-v4"
+check avx2 avx2-Haswell-v4 Skylake-Client-v4
 if grep -q AuthenticAMD /proc/cpuinfo; then
   check avx2 avx2 EPYC-Rome
-  key avx2-Haswell-v4 Haswell-v4 --cpu-isa avx2 || bad "--cpu-isa avx2 under qemu -cpu Haswell-v4"
 else
-  check avx2 avx2 Haswell-v4
+  # An Intel machine against the emulated Haswell: what README says rests on MKL's documented AVX2
+  # branch, not yet seen on a real Intel CPU here; reported, not counted, until it has been.
+  same_files avx2 avx2-Haswell-v4 && echo "note: --cpu-isa avx2: this Intel machine and the emulated Haswell agree" ||
+    echo "note: --cpu-isa avx2: this Intel machine and the emulated Haswell DIFFER (README's Intel claim fails here)"
 fi
-check avx2 avx2-Haswell-v4 Skylake-Client-v4
 key native "" || { cat "$T/native.log" >&2; bad "native on this machine"; }
 if grep -q avx512f /proc/cpuinfo; then
   same_files avx2 native && echo "note: on this AVX-512 machine native and --cpu-isa avx2 gave the same files" ||
