@@ -79,15 +79,14 @@ make_clip() {  # a green screen with a grey box moving across, and the box as th
 make_clip "$WORK/clips_build" || fail "ffmpeg could not make the test clip (above)"
 cp -r "$WORK/clips_build" "$R/work/clips"
 "$BUILD/bin/make_random_checkpoint" --config tiny --seed 7 --output "$R/work/CorridorKey.safetensors" >/dev/null
-mkdir -p "$R/work/ofx_checkpoints" "$WORK/ofx_checkpoints"
+mkdir -p "$R/work/ofx_checkpoints"  # the plugin's folder, for the build's bundle and, inside the root, the release's
 cp "$R/work/CorridorKey.safetensors" "$R/work/ofx_checkpoints/"
-cp "$R/work/CorridorKey.safetensors" "$WORK/ofx_checkpoints/"
 KEY_ARGS=(--action run_inference --checkpoint-dir /nonexistent --device cpu --img-size 256 --threads 2
   --screen-color green --exr-compression zip)
 export HF_HUB_OFFLINE=1 CORRIDORKEY_OFX_DEVICE=cpu
 "$BUILD/bin/clip_manager" "${KEY_ARGS[@]}" --clips-dir "$WORK/clips_build" \
   --checkpoint "$R/work/CorridorKey.safetensors" > "$WORK/build_key.log" 2>&1 || { cat "$WORK/build_key.log"; fail "the build tree's clip_manager failed"; }
-OFX_PLUGIN_PATH="$BUILD/plugins" CORRIDORKEY_CHECKPOINT_DIR="$WORK/ofx_checkpoints" \
+OFX_PLUGIN_PATH="$BUILD/plugins" CORRIDORKEY_CHECKPOINT_DIR="$R/work/ofx_checkpoints" \
   "$BUILD/bin/ofx_render" --output "$WORK/ofx_build.raw" > "$WORK/ofx_build.log" 2>&1 || { cat "$WORK/ofx_build.log"; fail "the build tree's bundle did not render"; }
 
 step "the release in its own root: private mount namespace + chroot"

@@ -61,6 +61,15 @@ def is_elf(path):
         return False
 
 
+def elf_files(root):
+    """Every ELF file under root (not the symbolic links), in a stable order."""
+    for d, _, names in sorted(os.walk(root)):
+        for n in sorted(names):
+            path = os.path.join(d, n)
+            if not os.path.islink(path) and is_elf(path):
+                yield path
+
+
 def dynamic(path):
     """(needed names, runpath entries, rpath entries) from the file's dynamic section."""
     out = subprocess.run(["readelf", "-dW", path], capture_output=True, text=True)
@@ -173,7 +182,7 @@ def repair_wheel(wheel, out_dir, torch_lib=None):
     with tempfile.TemporaryDirectory() as tmp:
         with zipfile.ZipFile(wheel) as z:
             z.extractall(tmp)
-        exts = [os.path.join(d, n) for d, _, ns in os.walk(tmp) for n in ns if n.endswith(".so") and is_elf(os.path.join(d, n))]
+        exts = [p for p in elf_files(tmp) if p.endswith(".so")]
         if not exts:
             raise Failure(f"{wheel}: no extension module inside")
         libs_dir = os.path.join(tmp, "corridorkey_native.libs")
@@ -218,47 +227,43 @@ def resolve(needed, origin_dir, runpath, root):
 
 
 def check_tree(root, allowed_outside=None):
-    """Problems with every ELF file under root: [(file, message)]."""
+    """(problems [(file, message)], newest base symbol versions needed, ELF files checked) under root."""
     root = os.path.realpath(root)
     problems = []
     newest = {}
-    for d, _, names in os.walk(root):
-        for n in sorted(names):
-            path = os.path.join(d, n)
-            if os.path.islink(path) or not is_elf(path):
+    count = 0
+    for path in elf_files(root):
+        count += 1
+        rel = os.path.relpath(path, root)
+        needed, runpath, rpath = dynamic(path)
+        if rpath:
+            problems.append((rel, f"has a DT_RPATH ({':'.join(rpath)}): only a $ORIGIN-relative RUNPATH is allowed"))
+        for entry in runpath:
+            if not entry.startswith(("$ORIGIN", "${ORIGIN}")):
+                problems.append((rel, f"RUNPATH entry {entry} points outside the archive"))
+        for name in needed:
+            if name in BASE or (allowed_outside and allowed_outside.match(name)):
                 continue
-            rel = os.path.relpath(path, root)
-            needed, runpath, rpath = dynamic(path)
-            if rpath:
-                problems.append((rel, f"has a DT_RPATH ({':'.join(rpath)}): only a $ORIGIN-relative RUNPATH is allowed"))
-            for entry in runpath:
-                if not entry.startswith(("$ORIGIN", "${ORIGIN}")):
-                    problems.append((rel, f"RUNPATH entry {entry} points outside the archive"))
-            for name in needed:
-                if name in BASE or (allowed_outside and allowed_outside.match(name)):
-                    continue
-                if resolve(name, os.path.dirname(path), runpath, root) is None:
-                    problems.append((rel, f"needs {name}, which is neither in the archive (through its RUNPATH "
-                                          f"{':'.join(runpath) or 'none'}) nor on the base list"))
-            for k, v in version_needs(path).items():
-                if v > MAX_VERSIONS[k]:
-                    problems.append((rel, f"needs {k}_{'.'.join(map(str, v))}, newer than the stated base "
-                                          f"{k}_{'.'.join(map(str, MAX_VERSIONS[k]))}"))
-                newest[k] = max(newest.get(k, v), v)
-    return problems, newest
+            if resolve(name, os.path.dirname(path), runpath, root) is None:
+                problems.append((rel, f"needs {name}, which is neither in the archive (through its RUNPATH "
+                                      f"{':'.join(runpath) or 'none'}) nor on the base list"))
+        for k, v in version_needs(path).items():
+            if v > MAX_VERSIONS[k]:
+                problems.append((rel, f"needs {k}_{'.'.join(map(str, v))}, newer than the stated base "
+                                      f"{k}_{'.'.join(map(str, MAX_VERSIONS[k]))}"))
+            newest[k] = max(newest.get(k, v), v)
+    return problems, newest, count
 
 
 def check(root):
-    problems, newest = check_tree(root)
-    count = sum(1 for d, _, ns in os.walk(root) for n in ns
-                if not os.path.islink(os.path.join(d, n)) and is_elf(os.path.join(d, n)))
+    problems, newest, count = check_tree(root)
     for d, _, names in os.walk(root):
         for n in names:
             if n.endswith(".whl"):
                 with tempfile.TemporaryDirectory() as tmp:
                     with zipfile.ZipFile(os.path.join(d, n)) as z:
                         z.extractall(tmp)
-                    wp, wn = check_tree(tmp, TORCH_PROVIDED)
+                    wp, wn, _ = check_tree(tmp, TORCH_PROVIDED)
                     problems += [(f"{os.path.relpath(os.path.join(d, n), root)}!{f}", m) for f, m in wp]
                     for k, v in wn.items():
                         newest[k] = max(newest.get(k, v), v)
