@@ -34,8 +34,9 @@ if(CORRIDORKEY_BUILD_TESTS)
 endif()
 include(CorridorKeyVendored)
 
-# The layers above the core: io (OpenCV, libdeflate, OpenEXR) and hub (libcurl); the tests' Hub
-# server (OpenSSL). A core-only build looks for none of them.
+# The layers above the core: io (OpenCV, libdeflate, OpenEXR, OpenImageIO, FFmpeg's libraries,
+# OpenColorIO) and hub (libcurl); the tests' Hub server (OpenSSL). A core-only build looks for none
+# of them.
 if(NOT CORRIDORKEY_CORE_ONLY)
   find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs videoio)
   find_package(CURL REQUIRED)
@@ -44,6 +45,12 @@ if(NOT CORRIDORKEY_CORE_ONLY)
   pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
   # OpenEXR: the EXR compressions other than PXR24 (--exr-compression).
   find_package(OpenEXR CONFIG REQUIRED)
+  # OpenImageIO: the stills (EXR parts and windows, DPX, Cineon, TIFF, PNG, JPEG).
+  find_package(OpenImageIO CONFIG REQUIRED)
+  # FFmpeg's libraries: the videos, at their bit depth and with their colour matrix.
+  pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libswscale libavutil)
+  # OpenColorIO: --input-colorspace / --output-colorspace ($OCIO or the bundled ACES config).
+  pkg_check_modules(OCIO REQUIRED IMPORTED_TARGET OpenColorIO>=2.1)
   if(CORRIDORKEY_BUILD_TESTS)
     find_package(OpenSSL REQUIRED)
   endif()

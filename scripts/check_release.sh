@@ -107,6 +107,11 @@ set -e
 [ "\$code" -eq 3 ] || { cat "$WORK/nock.log"; echo "expected exit 3 without a checkpoint, got \$code"; exit 1; }
 grep -q "/release/checkpoints" "$WORK/nock.log" || { cat "$WORK/nock.log"; echo "the message does not name /release/checkpoints"; exit 1; }
 echo "exit 3, naming /release/checkpoints"
+echo "--- the bundled OpenColorIO config (share/corridorkey/ocio)"
+run /release/bin/clip_manager --list-colorspaces > "$WORK/spaces.log"
+grep -q "bundled ACES 1.3 studio config (/release/share/corridorkey/ocio/" "$WORK/spaces.log" || { head -3 "$WORK/spaces.log"; echo "the release does not read its own ACES config"; exit 1; }
+grep -qx "ARRI LogC4" "$WORK/spaces.log" || { echo "ARRI LogC4 missing from the bundled config"; exit 1; }
+echo "\$(wc -l < "$WORK/spaces.log") lines, from /release/share/corridorkey/ocio"
 echo "--- clip_manager keys the clip"
 run /release/bin/clip_manager ${KEY_ARGS[*]} --clips-dir /work/clips --checkpoint /work/CorridorKey.safetensors
 echo "--- ofx_render through the unpacked bundle"

@@ -9,8 +9,8 @@
 # (every library they load beyond the base system: LibTorch, the NVIDIA libraries, OpenCV, OpenEXR,
 # FFmpeg, curl...), plugins/CorridorKey.ofx.bundle (self-contained: its libraries in
 # Contents/Linux-x86-64/lib, hard links to lib/'s inside the archive), python/ (the wheel, its own
-# libraries inside), checkpoints/ (empty: the first run downloads into it), README.md, BASE_SYSTEM.txt
-# and THIRD_PARTY_LICENSES. Every program finds its libraries through a $ORIGIN-relative RUNPATH;
+# libraries inside), checkpoints/ (empty: the first run downloads into it), share/corridorkey/ocio/
+# (the bundled ACES 1.3 OpenColorIO config), README.md, BASE_SYSTEM.txt and THIRD_PARTY_LICENSES. Every program finds its libraries through a $ORIGIN-relative RUNPATH;
 # scripts/release/relocate.py check proves it before the archive is written.
 # Check an archive with scripts/check_release.sh. Exit codes: 0 written, 1 failed (nothing left
 # half-written in DIST), 2 usage.
@@ -50,13 +50,17 @@ mkdir -p "$DIST"
 WORK="$(mktemp -d "$DIST/.package.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 STAGE="$WORK/$NAME"
-mkdir -p "$STAGE/bin" "$STAGE/lib" "$STAGE/plugins" "$STAGE/python" "$STAGE/checkpoints"
+mkdir -p "$STAGE/bin" "$STAGE/lib" "$STAGE/plugins" "$STAGE/python" "$STAGE/checkpoints" "$STAGE/share/corridorkey"
 step() { printf '==> [%s] %s\n' "$(date +%H:%M:%S)" "$1"; }
 
 step "programs and libraries ($BUILD -> $NAME)"
 for p in "${PROGRAMS[@]}"; do cp "$BUILD/bin/$p" "$STAGE/bin/$p"; done
 "${RELOCATE[@]}" bundle --lib "$STAGE/lib" "${PROGRAMS[@]/#/$STAGE/bin/}" > "$WORK/libs.txt"
 echo "$(wc -l < "$WORK/libs.txt") libraries in lib/"
+
+step "the bundled OpenColorIO config"
+[ -f "$BUILD/share/corridorkey/ocio/LICENSE" ] || { echo "package.sh: $BUILD/share/corridorkey/ocio is missing: configure the build again" >&2; exit 1; }
+cp -r "$BUILD/share/corridorkey/ocio" "$STAGE/share/corridorkey/"
 
 step "the OpenFX bundle, self-contained"
 cp -r "$BUNDLE_SRC" "$STAGE/plugins/"
@@ -77,6 +81,7 @@ sort -u "$WORK/libs.txt" > "$WORK/libs.sorted"
 mapfile -t LIBS < "$WORK/libs.sorted"
 "${RELOCATE[@]}" licenses "$STAGE/THIRD_PARTY_LICENSES" \
   "OpenFX API headers and HostSupport (BSD-3-Clause; the plugin and ofx_render)=$ROOT/third_party/openfx/LICENSE.md" \
+  "ACES 1.3 studio config for OpenColorIO (BSD-3-Clause; share/corridorkey/ocio)=$BUILD/share/corridorkey/ocio/LICENSE" \
   "${LIBS[@]}"
 cp "$ROOT/README.md" "$STAGE/README.md"
 "${RELOCATE[@]}" base > "$STAGE/BASE_SYSTEM.txt"

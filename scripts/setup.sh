@@ -37,7 +37,8 @@ step() { STEP="$1"; printf '\n==> [%s] %s\n' "$(date +%H:%M:%S)" "$1"; }
 trap 'rc=$?; if [ $rc -ne 0 ]; then printf "\n!! setup failed at step: %s (exit %s). Fix the error above and run scripts/setup.sh again.\n" "$STEP" "$rc" >&2; fi' EXIT
 
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
-  libopencv-dev libopenexr-dev libdeflate-dev nlohmann-json3-dev libspdlog-dev libcurl4-openssl-dev libssl-dev
+  libopencv-dev libopenexr-dev libopenimageio-dev libopencolorio-dev opencolorio-tools
+  libavformat-dev libavcodec-dev libswscale-dev libdeflate-dev nlohmann-json3-dev libspdlog-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libexpat1-dev ffmpeg python3-venv patchelf pigz qemu-user)
 
 step "System packages (Debian): ${APT_PACKAGES[*]}"

@@ -35,13 +35,13 @@ ClipScreen clip_screen(const ck::Clip& clip, const Options& o) {
   std::vector<ck::ScreenSample> samples;
   std::vector<int> sampled;
   try {
-    FrameSource plates(*clip.input, FrameSource::Role::Plate);
+    FrameSource plates(*clip.input, FrameSource::Role::Plate, &o);
     std::optional<FrameSource> hints;
     if (with_hints) hints.emplace(*clip.hint, FrameSource::Role::Hint);
     for (int i : ck::screen_sample_frames(clip.input->frame_count)) {
       try {
-        const cv::Mat plate = plates.read_near(i);
-        const cv::Mat hint = hints ? hints->read_near(i) : cv::Mat();
+        const cv::Mat plate = plates.read(i);
+        const cv::Mat hint = hints ? hints->read(i) : cv::Mat();
         samples.push_back(
             ck::measure_screen(ck::mat_tensor(plate), hint.empty() ? at::Tensor() : ck::mat_tensor(hint), linear));
         sampled.push_back(i);

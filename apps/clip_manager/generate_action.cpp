@@ -83,7 +83,7 @@ Tally generate_clip(const ck::Clip& clip, const Plan& plan, const ClipScreen& sc
   std::unique_ptr<FrameSource> shared;  // the video, read in order
   std::string open_error;
   try {
-    if (video) shared = std::make_unique<FrameSource>(*clip.input, FrameSource::Role::Plate);
+    if (video) shared = std::make_unique<FrameSource>(*clip.input, FrameSource::Role::Plate, &o);
   } catch (const ck::Error& e) {
     open_error = e.what();
   }
@@ -91,7 +91,7 @@ Tally generate_clip(const ck::Clip& clip, const Plan& plan, const ClipScreen& sc
   std::size_t next = 0;
   const auto work = [&] {
     std::optional<FrameSource> own;  // image files: one reader per worker (it holds no state)
-    if (!video) own.emplace(*clip.input, FrameSource::Role::Plate);
+    if (!video) own.emplace(*clip.input, FrameSource::Role::Plate, &o);
     while (true) {
       int index = 0;
       cv::Mat plate;

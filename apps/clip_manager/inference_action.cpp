@@ -43,6 +43,7 @@ struct FrameJob {
   std::string stem;
   cv::Mat plate, hint;
   std::string error;  // a frame that could not be read
+  ck::PlateInfo info;
 };
 
 // The network's output of one frame; the writer thread post-processes and writes it, so that
@@ -52,6 +53,7 @@ struct WriteJob {
   std::string stem;
   at::Tensor alpha, fg;  // [1,S,S], [3,S,S] float32 on the model's device (CPU or GPU)
   int width = 0, height = 0;
+  ck::PlateInfo info;  // the plate's windows, pixel aspect, timecode and chromaticities
   // The network's work on this thread's stream; the writer's stream waits for it before the
   // post-processing kernels read alpha and fg (the two threads' streams may differ).
   ck::DeviceFence ready;
@@ -63,6 +65,7 @@ struct Outputs {
   OutputSet which;
   ck::ExrCompression exr = ck::ExrCompression::pxr24;
   ck::ExrDataType exr_type = ck::ExrDataType::half;
+  const Options* options = nullptr;  // the colour of Processed (--output-colorspace, --input-colorspace)
   std::vector<fs::path> files(const std::string& stem) const {
     std::vector<fs::path> f;
     if (which.fg) f.push_back(fg / (stem + ".exr"));
@@ -95,21 +98,22 @@ std::vector<int> frames_to_process(const ck::Clip& clip, const Options& o) {
 }
 
 // Reads the frames of one clip in order onto the queue (sequences by file, videos sequentially).
-void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQueue<FrameJob>& queue) {
+void read_frames(const ck::Clip& clip, const std::vector<int>& indices, const Options& o,
+                 BoundedQueue<FrameJob>& queue) {
   std::unique_ptr<FrameSource> plates, hints;
   try {
-    plates = std::make_unique<FrameSource>(*clip.input, FrameSource::Role::Plate);
+    plates = std::make_unique<FrameSource>(*clip.input, FrameSource::Role::Plate, &o);
     hints = std::make_unique<FrameSource>(*clip.hint, FrameSource::Role::Hint);
   } catch (const ck::Error& e) {
-    for (int i : indices) queue.push({i, frame_stem(clip, i), {}, {}, e.what()});
+    for (int i : indices) queue.push({i, frame_stem(clip, i), {}, {}, e.what(), {}});
     queue.close();
     return;
   }
   for (int i : indices) {
     if (ck::interrupt_requested()) break;
-    FrameJob job{i, frame_stem(clip, i), {}, {}, {}};
+    FrameJob job{i, frame_stem(clip, i), {}, {}, {}, {}};
     try {
-      job.plate = plates->read(i);
+      job.plate = plates->read(i, &job.info);
       job.hint = hints->read(i);
     } catch (const std::exception& e) {
       job.error = e.what();
@@ -120,6 +124,41 @@ void read_frames(const ck::Clip& clip, const std::vector<int>& indices, BoundedQ
   queue.close();
 }
 
+// The EXR header of a frame's outputs: the plate's windows, pixel aspect and timecode, and the
+// chromaticities of Processed's colour (--output-colorspace, linear Rec.709 after an
+// --input-colorspace conversion, else the plate's own).
+ck::ExrAttributes exr_attributes(const ck::PlateInfo& info, const Options& o) {
+  ck::ExrAttributes a;
+  if (info.windowed() || info.display.x != 0 || info.display.y != 0) {
+    a.data_window = info.data;
+    a.display_window = info.display;
+  }
+  a.pixel_aspect = info.pixel_aspect;
+  a.timecode = info.timecode;
+  if (!o.output_space.empty())
+    a.chromaticities = o.output_chromaticities;
+  else if (o.input_color.mode == ck::InputColor::Mode::convert)
+    a.chromaticities = o.rec709_chromaticities;
+  else
+    a.chromaticities = info.chromaticities;
+  return a;
+}
+
+// An output of the display window placed into the plate's data window: the pixels the two share;
+// the rest of the data window (overscan the network did not see) black and transparent.
+cv::Mat in_data_window(const cv::Mat& display, const ck::PlateInfo& info) {
+  if (!info.windowed()) return display;
+  cv::Mat out = cv::Mat::zeros(info.data.height, info.data.width, display.type());
+  const int x0 = std::max(info.data.x, info.display.x), y0 = std::max(info.data.y, info.display.y);
+  const int x1 = std::min(info.data.x + info.data.width, info.display.x + info.display.width);
+  const int y1 = std::min(info.data.y + info.data.height, info.display.y + info.display.height);
+  if (x1 > x0 && y1 > y0) {
+    display(cv::Rect(x0 - info.display.x, y0 - info.display.y, x1 - x0, y1 - y0))
+        .copyTo(out(cv::Rect(x0 - info.data.x, y0 - info.data.y, x1 - x0, y1 - y0)));
+  }
+  return out;
+}
+
 // Post-processing (on the device the network ran on), the download, and the four files.
 void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceSettings& settings) {
   job.ready.wait();
@@ -127,11 +166,23 @@ void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceS
   ck::HostOutputs which;
   which.alpha = out.which.matte, which.fg = out.which.fg, which.comp = out.which.comp;
   which.processed = out.which.processed, which.half = out.exr_type == ck::ExrDataType::half;
+  const Options& o = *out.options;
+  which.half = which.half && o.to_output.is_noop();  // a conversion works on float32
   const ck::FrameResult r = ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings).to_host(which);
-  if (out.which.fg) ck::write_exr(out.fg / (job.stem + ".exr"), ck::tensor_mat(r.fg), out.exr, out.exr_type);
-  if (out.which.matte) ck::write_exr(out.matte / (job.stem + ".exr"), ck::tensor_mat(r.alpha), out.exr, out.exr_type);
-  if (out.which.processed)
-    ck::write_exr(out.processed / (job.stem + ".exr"), ck::tensor_mat(r.processed), out.exr, out.exr_type);
+  const ck::ExrAttributes attributes = exr_attributes(job.info, o);
+  const auto exr = [&](const fs::path& dir, const cv::Mat& image) {
+    ck::write_exr(dir / (job.stem + ".exr"), in_data_window(image, job.info), out.exr, out.exr_type, attributes);
+  };
+  if (out.which.fg) exr(out.fg, ck::tensor_mat(r.fg));
+  if (out.which.matte) exr(out.matte, ck::tensor_mat(r.alpha));
+  if (out.which.processed) {
+    cv::Mat processed = ck::tensor_mat(r.processed);
+    if (!o.to_output.is_noop()) {
+      processed = processed.clone();  // the host buffer may be reused for the next frame
+      o.to_output.apply_premultiplied(processed);
+    }
+    exr(out.processed, processed);
+  }
   if (out.which.comp) ck::write_png8(out.comp / (job.stem + ".png"), ck::tensor_mat(r.comp));
 }
 
@@ -203,7 +254,8 @@ ClipTally run_clip(const std::vector<ck::Engine*>& engines, const ck::Clip& clip
               clip.output_dir() / "Processed",
               o.outputs,
               o.exr_compression,
-              o.exr_data_type};
+              o.exr_data_type,
+              &o};
   out.create();
 
   std::vector<int> todo;
@@ -229,7 +281,7 @@ ClipTally run_clip(const std::vector<ck::Engine*>& engines, const ck::Clip& clip
   BoundedQueue<FrameJob> frames(4);
   BoundedQueue<WriteJob> writes(4);
   std::mutex report_mutex;
-  std::thread reader([&] { read_frames(clip, todo, frames); });
+  std::thread reader([&] { read_frames(clip, todo, o, frames); });
   std::thread writer([&] {
     while (auto job = writes.pop()) {
       std::string error;
@@ -261,7 +313,7 @@ ClipTally run_clip(const std::vector<ck::Engine*>& engines, const ck::Clip& clip
       }
       try {
         const ck::ModelOutput r = engine.infer({ck::mat_tensor(job->plate)}, {ck::mat_tensor(job->hint)}, o.settings);
-        writes.push({job->index, job->stem, r.alpha[0], r.fg[0], job->plate.cols, job->plate.rows,
+        writes.push({job->index, job->stem, r.alpha[0], r.fg[0], job->plate.cols, job->plate.rows, job->info,
                      ck::DeviceFence::record(r.alpha.device())});
       } catch (const ck::ModelError&) {
         std::lock_guard lock(report_mutex);

@@ -33,7 +33,11 @@ int run_list(const Options& o) {
         e.update({{"frames", c.input->frame_count},
                   {"width", c.input->width},
                   {"height", c.input->height},
-                  {"input", c.input->path.string()}});
+                  {"input", c.input->path.string()},
+                  {"format", c.input->info.format},
+                  {"bits", c.input->info.bits},
+                  {"float", c.input->info.is_float},
+                  {"colorspace", c.input->info.colorspace}});
       if (c.hint) e["hint"] = c.hint->path.string();
       if (screens[k] != "-") e["screen_color"] = screens[k];
       std::cout << e.dump() << "\n";
@@ -41,7 +45,8 @@ int run_list(const Options& o) {
     }
     return not_ready ? kSomeFailed : kOk;
   }
-  std::printf("%-24s %7s %11s %-7s %-22s %s\n", "CLIP", "FRAMES", "RESOLUTION", "SCREEN", "HINT", "STATUS");
+  std::printf("%-24s %7s %11s %-7s %-16s %-22s %-22s %s\n", "CLIP", "FRAMES", "RESOLUTION", "SCREEN", "FORMAT",
+              "COLOUR", "HINT", "STATUS");
   for (std::size_t k = 0; k < clips.size(); ++k) {
     const auto& c = clips[k];
     const std::string frames = c.input ? std::to_string(c.input->frame_count) : "-";
@@ -51,8 +56,15 @@ int run_list(const Options& o) {
     if (c.hint)
       hint = (c.hint->kind == ck::ClipAsset::Kind::Video ? c.hint->path.filename().string() : "AlphaHint/") + " (" +
              std::to_string(c.hint->frame_count) + ")";
-    std::printf("%-24s %7s %11s %-7s %-22s %s\n", c.name.c_str(), frames.c_str(), res.c_str(), screens[k].c_str(),
-                hint.c_str(), c.ready() ? "ready" : c.problem.c_str());
+    std::string format = "-", colour = "-";
+    if (c.input && !c.input->info.format.empty()) {
+      const auto& i = c.input->info;
+      format = i.format + " " + std::to_string(i.bits) + (i.is_float ? "-bit float" : "-bit");
+      if (!i.colorspace.empty()) colour = i.colorspace;
+    }
+    std::printf("%-24s %7s %11s %-7s %-16s %-22s %-22s %s\n", c.name.c_str(), frames.c_str(), res.c_str(),
+                screens[k].c_str(), format.c_str(), colour.c_str(), hint.c_str(),
+                c.ready() ? "ready" : c.problem.c_str());
     not_ready += c.ready() ? 0 : 1;
   }
   std::printf("%zu clips, %zu ready%s\n", clips.size(), clips.size() - static_cast<std::size_t>(not_ready),

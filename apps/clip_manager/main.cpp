@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
   Options options;
   try {
     options = parse_options(argc, argv);
+    if (!options.help && !options.version) {
+      resolve_colour(options);
+      if (options.list_colorspaces) return kOk;
+    }
   } catch (const ck::UsageError& e) {
     std::cerr << "clip_manager: " << e.what() << "\n";
     return kUsage;

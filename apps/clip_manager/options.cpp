@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 
 #include "corridorkey/errors.hpp"
@@ -111,6 +112,18 @@ Options:
                          run on several machines add up to exactly one full run
   --skip-existing        skip frames whose outputs all exist (resume an interrupted run)
   --linear               the plates are linear light (EXR); default: sRGB
+  --input-colorspace CS  the plates' colour space, a name from the OpenColorIO config ($OCIO, else
+                         the bundled ACES 1.3 studio config): e.g. 'ARRI LogC3 (EI800)', 'ARRI
+                         LogC4', 'S-Log3 S-Gamut3.Cine', 'Log3G10 REDWideGamutRGB', ACEScg,
+                         ACES2065-1. The plates are converted to linear Rec.709 and keyed as
+                         linear light; 'sRGB - Texture' is the default, 'Linear Rec.709 (sRGB)'
+                         is --linear (both bit for bit)
+  --output-colorspace CS convert Processed/*.exr from linear Rec.709 into CS (its EXR
+                         chromaticities say so); FG stays the network's sRGB colour, Matte is
+                         alpha. Default: Processed stays linear Rec.709
+  --list-colorspaces     print the config's colour spaces and exit
+  --exr-part NAME        the part of multi-part EXR plates to read (default: the first part with
+                         R, G and B)
   --despill S            despill strength 0..1 on the screen colour's channel (default 1.0)
   --no-despeckle         keep small islands in the matte (default: remove them)
   --despeckle-size N     islands smaller than N pixels are removed (default 400)
@@ -137,6 +150,12 @@ Options:
   --version              engine, LibTorch and CUDA information
   -h, --help             this text
 
+Plates: EXR (every compression, multi-part, data/display windows), DPX (8/10/12/16-bit), Cineon,
+  TIFF, PNG, JPEG, BMP through OpenImageIO; videos (mp4, mov, mkv, avi, mxf) through FFmpeg at their
+  own bit depth, with their own colour matrix and range. The network sees an EXR's display window;
+  the outputs carry its data and display windows, pixel aspect, timecode and chromaticities
+  (overscan outside the display window is written black and transparent).
+
 Outputs (per input frame, named after its file stem; 5-digit index for video input):
   FG/        straight foreground, sRGB, RGB half-float EXR (PXR24 unless --exr-compression,
              32-bit float with --exr-datatype float)
@@ -155,6 +174,7 @@ Environment:
   CORRIDORKEY_CHECKPOINT_DIR                             default --checkpoint-dir
   CORRIDORKEY_CPU_ISA                                    default --cpu-isa (also read by the plugin)
   CORRIDORKEY_HUB_REPO, CORRIDORKEY_HUB_REPO_BLUE        the Hub repos of the two checkpoints
+  OCIO                                                   the OpenColorIO config (--input-colorspace)
 
 Exit codes:
   0 all done   1 some frames or clips failed   2 usage error
@@ -195,6 +215,14 @@ Options parse_options(int argc, char** argv) {
       o.help = true;
     else if (arg == "--version")
       o.version = true;
+    else if (arg == "--list-colorspaces")
+      o.list_colorspaces = true;
+    else if (arg == "--input-colorspace")
+      o.input_colorspace = next();
+    else if (arg == "--output-colorspace")
+      o.output_colorspace = next();
+    else if (arg == "--exr-part")
+      o.exr_part = next();
     else if (arg == "--action") {
       o.action = next();
       if (o.action != "list" && o.action != "run_inference" && o.action != "generate_alphas" &&
@@ -317,7 +345,12 @@ Options parse_options(int argc, char** argv) {
     else
       throw UsageError("unknown option '" + arg + "' (see --help)");
   }
-  if (!o.help && !o.version && o.action.empty()) {
+  if (o.settings.input_is_linear && !o.input_colorspace.empty()) {
+    throw UsageError(
+        "--linear and --input-colorspace both given: use one (--input-colorspace \"Linear Rec.709 (sRGB)\" "
+        "is --linear)");
+  }
+  if (!o.help && !o.version && !o.list_colorspaces && o.action.empty()) {
     throw UsageError("--action is required: list, run_inference, generate_alphas or inspect_checkpoint (see --help)");
   }
   if (device_given && !o.devices.empty())
@@ -330,6 +363,27 @@ Options parse_options(int argc, char** argv) {
     throw UsageError("--action inspect_checkpoint needs --checkpoint FILE");
   }
   return o;
+}
+
+void resolve_colour(Options& o) {
+  namespace ck = corridorkey;
+  if (o.input_colorspace.empty() && o.output_colorspace.empty() && !o.list_colorspaces) return;
+  const ck::ColorConfig config = ck::ColorConfig::load();
+  if (o.list_colorspaces) {
+    std::printf("# colour spaces of the %s\n", config.source().c_str());
+    for (const auto& name : config.colorspaces()) std::printf("%s\n", name.c_str());
+  }
+  if (!o.input_colorspace.empty()) {
+    o.input_color = ck::plan_input_color(config, o.input_colorspace);
+    o.settings.input_is_linear = o.input_color.mode != ck::InputColor::Mode::srgb;
+    if (o.input_color.mode == ck::InputColor::Mode::convert)
+      o.rec709_chromaticities = config.chromaticities(config.linear_rec709());
+  }
+  if (!o.output_colorspace.empty()) {
+    o.output_space = config.resolve(o.output_colorspace, "--output-colorspace");
+    o.to_output = config.conversion(config.linear_rec709(), o.output_space);
+    o.output_chromaticities = config.chromaticities(o.output_space);
+  }
 }
 
 }  // namespace clip_manager

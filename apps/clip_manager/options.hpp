@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "corridorkey/io/alpha_video.hpp"
+#include "corridorkey/io/color_config.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/logging.hpp"
 #include "corridorkey/model.hpp"
@@ -40,10 +41,18 @@ struct Options {
   corridorkey::ExrCompression exr_compression = corridorkey::ExrCompression::pxr24;
   corridorkey::ExrDataType exr_data_type = corridorkey::ExrDataType::half;
   corridorkey::AlphaVideo alpha_video = corridorkey::AlphaVideo::none;
-  double fps = 24;  // of the alpha video of an image sequence
+  double fps = 24;       // of the alpha video of an image sequence
+  std::string exr_part;  // --exr-part: the part of multi-part EXR plates to read (default: the first with RGB)
+  std::string input_colorspace, output_colorspace;  // as given (names from the OpenColorIO config)
+  bool list_colorspaces = false;
+  // Resolved from the config by resolve_colour() (the plates' plan, the Processed conversion).
+  corridorkey::InputColor input_color;
+  corridorkey::ColorConversion to_output;  // linear Rec.709 -> --output-colorspace
+  std::string output_space;                // the config's name of --output-colorspace
+  std::optional<std::array<float, 8>> output_chromaticities, rec709_chromaticities;
   bool backbone_only = false;
   int float32_stages = corridorkey::ModelOptions().float32_stages;
-  int threads = 0;  // 0: all cores
+  int threads = 0;                 // 0: all cores
   std::string cpu_isa = "native";  // --cpu-isa: native, avx2 or portable (corridorkey::limit_cpu_isa)
   corridorkey::LogLevel log_level = corridorkey::LogLevel::info;
   bool json = false;
@@ -55,6 +64,10 @@ struct Options {
 
 /// Parses argv; throws corridorkey::UsageError naming the flag and what is allowed.
 Options parse_options(int argc, char** argv);
+
+/// Loads the OpenColorIO config when --input-colorspace, --output-colorspace or
+/// --list-colorspaces asks for it and resolves them into `o` (throws UsageError: exit 2).
+void resolve_colour(Options& o);
 
 /// The --help text.
 std::string help_text();

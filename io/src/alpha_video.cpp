@@ -4,10 +4,9 @@
 #include <cctype>
 #include <cstdint>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include "corridorkey/errors.hpp"
 #include "corridorkey/io/ffmpeg.hpp"
+#include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/text.hpp"
 #include "corridorkey_kernels/color.hpp"
 #include "encoders.hpp"
@@ -33,19 +32,17 @@ std::vector<std::string> codec_args(AlphaVideo kind) {
   return a;
 }
 
-// One Processed frame (BGRA float from OpenCV) as straight sRGB RGBA, 16 bits per channel.
-void straight_rgba16(const cv::Mat& bgra, std::vector<std::uint16_t>& out) {
-  out.resize(static_cast<std::size_t>(bgra.total()) * 4);
+// One Processed frame (float RGBA) as straight sRGB RGBA, 16 bits per channel.
+void straight_rgba16(const cv::Mat& rgba, std::vector<std::uint16_t>& out) {
+  out.resize(static_cast<std::size_t>(rgba.total()) * 4);
   std::uint16_t* d = out.data();
   const auto q = detail::unit_to_u16;
-  for (int y = 0; y < bgra.rows; ++y) {
-    const float* s = bgra.ptr<float>(y);
-    for (int x = 0; x < bgra.cols; ++x, s += 4, d += 4) {
+  for (int y = 0; y < rgba.rows; ++y) {
+    const float* s = rgba.ptr<float>(y);
+    for (int x = 0; x < rgba.cols; ++x, s += 4, d += 4) {
       const float a = s[3];
       const float inv = a > 1.0f / 65535.0f ? 1.0f / a : 0.0f;
-      d[0] = q(kernels::cpu::linear_to_srgb(s[2] * inv));
-      d[1] = q(kernels::cpu::linear_to_srgb(s[1] * inv));
-      d[2] = q(kernels::cpu::linear_to_srgb(s[0] * inv));
+      for (int c = 0; c < 3; ++c) d[c] = q(kernels::cpu::linear_to_srgb(s[c] * inv));
       d[3] = q(a);
     }
   }
@@ -83,8 +80,8 @@ void write_alpha_video(const std::vector<fs::path>& frames, const fs::path& targ
   const fs::path ffmpeg = find_ffmpeg();
   if (ffmpeg.empty()) throw IoError("cannot write " + target.string() + ": ffmpeg is not on PATH");
   const auto read = [](const fs::path& f) {
-    cv::Mat m = cv::imread(f.string(), cv::IMREAD_UNCHANGED);
-    if (m.empty() || m.type() != CV_32FC4)
+    const cv::Mat m = read_rgba(f);
+    if (m.type() != CV_32FC4)
       throw FrameError("cannot read '" + f.string() + "' as an RGBA float EXR for the alpha video");
     return m;
   };

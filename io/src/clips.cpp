@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include "corridorkey/errors.hpp"
 #include "corridorkey/io/frame_io.hpp"
 #include "corridorkey/logging.hpp"
@@ -39,8 +37,8 @@ ClipAsset sequence(const fs::path& dir) {
   a.frame_count = static_cast<int>(a.frames.size());
   if (!a.frames.empty()) {
     try {
-      const cv::Mat first = read_plate(a.frames.front());
-      a.width = first.cols, a.height = first.rows;
+      a.info = probe_plate(a.frames.front());
+      a.width = a.info.display.width, a.height = a.info.display.height;
     } catch (const FrameError&) {
       // reported when the frame is processed
     }
@@ -57,6 +55,7 @@ ClipAsset video(const fs::path& file) {
     a.frame_count = r.frame_count();
     a.fps = r.fps();
     a.width = r.width(), a.height = r.height();
+    a.info = r.info();
   } catch (const FrameError&) {
     a.frame_count = 0;
   }

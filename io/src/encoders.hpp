@@ -12,6 +12,8 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include "corridorkey/io/frame_io.hpp"
+
 namespace corridorkey::detail {
 
 /// v clipped to [0, 1] (NaN to 0).
@@ -22,12 +24,14 @@ inline std::uint16_t unit_to_u16(float v) { return static_cast<std::uint16_t>(cl
 
 /// Encodes a CV_32F image with 1 (channel "Y"), 3 ("R","G","B" from RGB order) or 4 (RGBA)
 /// channels. Values are rounded to half to nearest even, as Imath's half does; a CV_16F image's
-/// values are stored as they are.
-std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image);
+/// values are stored as they are. `attributes` places the image (its data window) and adds the
+/// header's display window, pixel aspect, timecode and chromaticities.
+std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image, const ExrAttributes& attributes = {});
 
 /// The same channels through OpenEXR, with `compression` (an Imf::Compression), as half values or,
 /// with `as_float`, 32-bit floats (a CV_32F image). Half values take CV_32F or CV_16F images.
-std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compression, bool as_float = false);
+std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compression, bool as_float = false,
+                                             const ExrAttributes& attributes = {});
 
 /// Encodes 8-bit interleaved RGB rows (`stride` bytes apart) as a PNG file.
 std::vector<std::uint8_t> encode_png_rgb8(const std::uint8_t* rgb, int width, int height, std::size_t stride);

@@ -67,7 +67,14 @@ std::vector<Channel> channels_for(int count) {
   }
 }
 
-std::vector<std::uint8_t> header(const std::vector<Channel>& channels, int width, int height) {
+Bytes box(const ImageBox& b) {
+  Bytes v;
+  for (int x : {b.x, b.y, b.x + b.width - 1, b.y + b.height - 1}) v.i32(x);
+  return v;
+}
+
+std::vector<std::uint8_t> header(const std::vector<Channel>& channels, const ImageBox& data,
+                                 const ExrAttributes& attributes) {
   Bytes h;
   h.i32(20000630);  // magic
   h.i32(2);         // version 2, single-part scanline, short names
@@ -80,20 +87,31 @@ std::vector<std::uint8_t> header(const std::vector<Channel>& channels, int width
     chlist.i32(1);  // ySampling
   }
   chlist.u8(0);
-  Bytes compression, window, line_order, one, centre;
+  Bytes compression, line_order, one, aspect, centre;
   compression.u8(kCompressionPxr24);
-  for (int v : {0, 0, width - 1, height - 1}) window.i32(v);
   line_order.u8(0);  // INCREASING_Y
   one.f32(1.0f);
+  aspect.f32(attributes.pixel_aspect);
   centre.f32(0.0f), centre.f32(0.0f);
   h.attribute("channels", "chlist", chlist);
+  if (attributes.chromaticities) {
+    Bytes xy;
+    for (float v : *attributes.chromaticities) xy.f32(v);
+    h.attribute("chromaticities", "chromaticities", xy);
+  }
   h.attribute("compression", "compression", compression);
-  h.attribute("dataWindow", "box2i", window);
-  h.attribute("displayWindow", "box2i", window);
+  h.attribute("dataWindow", "box2i", box(data));
+  h.attribute("displayWindow", "box2i", box(attributes.display_window.value_or(data)));
   h.attribute("lineOrder", "lineOrder", line_order);
-  h.attribute("pixelAspectRatio", "float", one);
+  h.attribute("pixelAspectRatio", "float", aspect);
   h.attribute("screenWindowCenter", "v2f", centre);
   h.attribute("screenWindowWidth", "float", one);
+  if (attributes.timecode) {
+    Bytes tc;
+    tc.i32(static_cast<std::int32_t>((*attributes.timecode)[0]));
+    tc.i32(static_cast<std::int32_t>((*attributes.timecode)[1]));
+    h.attribute("timeCode", "timecode", tc);
+  }
   h.u8(0);  // end of header
   return std::move(h.data);
 }
@@ -157,8 +175,9 @@ struct ChunkEncoder {
     packed.resize(libdeflate_zlib_compress_bound(deflate.get(), planes.size()));
   }
 
-  // The chunk of lines [y0, y1) as it is stored in the file: y, data size, data.
-  std::vector<std::uint8_t> encode(int y0, int y1) {
+  // The chunk of the image's lines [y0, y1) as it is stored in the file: y (of the data window,
+  // which starts at `origin_y`), data size, data.
+  std::vector<std::uint8_t> encode(int y0, int y1, int origin_y) {
     const int width = image.cols, nc = image.channels();
     std::uint8_t* p = planes.data();
     for (int y = y0; y < y1; ++y) {
@@ -183,7 +202,7 @@ struct ChunkEncoder {
     const bool stored = n == 0 || n >= size;  // OpenEXR keeps a chunk raw when compression does not pay
     if (stored) planes_to_values(planes.data(), size, width, raw.data());
     Bytes block;
-    block.i32(y0);
+    block.i32(origin_y + y0);
     block.i32(static_cast<std::int32_t>(stored ? size : n));
     block.raw(stored ? raw.data() : packed.data(), stored ? size : n);
     return std::move(block.data);
@@ -198,11 +217,12 @@ struct ChunkEncoder {
 
 }  // namespace
 
-std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
+std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image, const ExrAttributes& attributes) {
   if (image.depth() != CV_32F && image.depth() != CV_16F) throw FrameError("EXR output needs a float image");
   const std::vector<Channel> channels = channels_for(image.channels());
   const int width = image.cols, height = image.rows;
   if (width <= 0 || height <= 0) throw FrameError("EXR output needs a non-empty image");
+  const ImageBox data = attributes.data_window.value_or(ImageBox{0, 0, width, height});
   // Chunks are independent: they are encoded on OpenCV's worker threads, then laid out in order.
   const int chunks = (height + kLinesPerChunk - 1) / kLinesPerChunk;
   std::vector<std::vector<std::uint8_t>> blocks(static_cast<std::size_t>(chunks));
@@ -214,7 +234,7 @@ std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
           ChunkEncoder encoder(image, channels);
           for (int chunk = range.start; chunk < range.end; ++chunk) {
             const int y0 = chunk * kLinesPerChunk;
-            blocks[static_cast<std::size_t>(chunk)] = encoder.encode(y0, std::min(height, y0 + kLinesPerChunk));
+            blocks[static_cast<std::size_t>(chunk)] = encoder.encode(y0, std::min(height, y0 + kLinesPerChunk), data.y);
           }
         } catch (const std::bad_alloc&) {
           out_of_memory = true;
@@ -223,7 +243,7 @@ std::vector<std::uint8_t> encode_exr_half_pxr24(const cv::Mat& image) {
       cv::getNumThreads());
   if (out_of_memory) throw std::bad_alloc();
 
-  std::vector<std::uint8_t> file = header(channels, width, height);
+  std::vector<std::uint8_t> file = header(channels, data, attributes);
   std::uint64_t offset = file.size() + 8 * static_cast<std::uint64_t>(chunks);
   for (const auto& block : blocks) {  // the offset table
     const std::size_t at = file.size();

@@ -4,6 +4,7 @@
 #include <ImfFrameBuffer.h>
 #include <ImfHeader.h>
 #include <ImfOutputFile.h>
+#include <ImfStandardAttributes.h>
 #include <ImfStdIO.h>
 
 #include <cstring>
@@ -14,7 +15,8 @@
 
 namespace corridorkey::detail {
 
-std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compression, bool as_float) {
+std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compression, bool as_float,
+                                             const ExrAttributes& attributes) {
   const bool halves_in = image.depth() == CV_16F;
   if (image.depth() != CV_32F && !(halves_in && !as_float)) throw FrameError("EXR output needs a float image");
   const int width = image.cols, height = image.rows, count = image.channels();
@@ -36,14 +38,29 @@ std::vector<std::uint8_t> encode_exr_openexr(const cv::Mat& image, int compressi
     for (int i = 0; i < width * count; ++i) out[i] = Imath::half(row[i]);
   }
   try {
-    Imf::Header header(width, height);
+    const ImageBox data = attributes.data_window.value_or(ImageBox{0, 0, width, height});
+    const ImageBox display = attributes.display_window.value_or(data);
+    const auto box = [](const ImageBox& b) {
+      return Imath::Box2i({b.x, b.y}, {b.x + b.width - 1, b.y + b.height - 1});
+    };
+    Imf::Header header(box(display), box(data), attributes.pixel_aspect);
     header.compression() = static_cast<Imf::Compression>(compression);
+    if (attributes.timecode) {
+      Imf::addTimeCode(header, Imf::TimeCode((*attributes.timecode)[0], (*attributes.timecode)[1]));
+    }
+    if (attributes.chromaticities) {
+      const auto& c = *attributes.chromaticities;
+      Imf::addChromaticities(header, Imf::Chromaticities({c[0], c[1]}, {c[2], c[3]}, {c[4], c[5]}, {c[6], c[7]}));
+    }
     Imf::FrameBuffer frame;
     const Imf::PixelType type = as_float ? Imf::FLOAT : Imf::HALF;
     const std::size_t value = as_float ? sizeof(float) : sizeof(Imath::half);
     const std::size_t x_stride = value * count, y_stride = x_stride * width;
-    char* base = as_float ? reinterpret_cast<char*>(const_cast<float*>(floats.ptr<float>(0)))
-                          : reinterpret_cast<char*>(halves.data());
+    // OpenEXR addresses pixels by their window coordinates: the base is where (0, 0) would be.
+    char* base = (as_float ? reinterpret_cast<char*>(const_cast<float*>(floats.ptr<float>(0)))
+                           : reinterpret_cast<char*>(halves.data())) -
+                 static_cast<std::ptrdiff_t>(data.x) * static_cast<std::ptrdiff_t>(x_stride) -
+                 static_cast<std::ptrdiff_t>(data.y) * static_cast<std::ptrdiff_t>(y_stride);
     for (int c = 0; c < count; ++c) {
       header.channels().insert(kNames[count - 1][c], Imf::Channel(type));
       frame.insert(kNames[count - 1][c], Imf::Slice(type, base + c * value, x_stride, y_stride));

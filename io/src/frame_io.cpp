@@ -3,10 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
-
 #include "corridorkey/atomic_file.hpp"
 #include "corridorkey/errors.hpp"
 #include "corridorkey/text.hpp"
@@ -16,29 +12,7 @@ namespace corridorkey {
 namespace fs = std::filesystem;
 namespace {
 
-// OpenCV reads EXR only when this is set before its first use (a security default).
-const bool kExrEnabled = [] {
-  ::setenv("OPENCV_IO_ENABLE_OPENEXR", "1", 0);
-  return true;
-}();
-
 std::string lower_ext(const fs::path& path) { return ascii_lower(path.extension().string()); }
-
-cv::Mat read_any(const fs::path& path, int flags) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw FrameError("frame '" + path.string() + "' does not exist or is not a file");
-  cv::Mat img;
-  try {
-    img = cv::imread(path.string(), flags);
-  } catch (const cv::Exception& e) {
-    throw FrameError("cannot decode frame '" + path.string() + "': " + e.what());
-  }
-  if (img.empty()) {
-    throw FrameError("cannot decode frame '" + path.string() +
-                     "': the file is damaged, truncated or not an image OpenCV can read");
-  }
-  return img;
-}
 
 // Writes encoded bytes through AtomicFile (temporary name, fsync, rename); a failure is a
 // FrameError that names the file and leaves nothing behind.
@@ -78,49 +52,15 @@ cv::Mat to_unit_float(const cv::Mat& image) {
 bool is_linear_image(const fs::path& path) { return lower_ext(path) == ".exr"; }
 
 bool is_image_file(const fs::path& path) {
-  static const char* kExt[] = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".exr", ".bmp"};
+  static const char* kExt[] = {".exr", ".dpx", ".cin", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".bmp"};
   const std::string ext = lower_ext(path);
   return std::any_of(std::begin(kExt), std::end(kExt), [&](const char* e) { return ext == e; });
 }
 
 bool is_video_file(const fs::path& path) {
-  static const char* kExt[] = {".mp4", ".mov", ".avi", ".mkv"};
+  static const char* kExt[] = {".mp4", ".mov", ".avi", ".mkv", ".mxf"};
   const std::string ext = lower_ext(path);
   return std::any_of(std::begin(kExt), std::end(kExt), [&](const char* e) { return ext == e; });
-}
-
-cv::Mat read_plate(const fs::path& path) {
-  (void)kExrEnabled;
-  cv::Mat img = read_any(path, cv::IMREAD_UNCHANGED | cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR);
-  if (img.depth() != CV_8U && img.depth() != CV_16U && img.depth() != CV_32F) {
-    cv::Mat f;
-    img.convertTo(f, CV_32F);
-    img = f;
-  }
-  cv::Mat rgb;
-  switch (img.channels()) {
-    case 1:
-      cv::cvtColor(img, rgb, cv::COLOR_GRAY2RGB);
-      break;
-    case 3:
-      cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB);
-      break;
-    case 4:
-      cv::cvtColor(img, rgb, cv::COLOR_BGRA2RGB);
-      break;
-    default:
-      throw FrameError("frame '" + path.string() + "' has " + std::to_string(img.channels()) +
-                       " channels; expected RGB");
-  }
-  if (rgb.depth() == CV_32F) rgb = cv::max(rgb, 0.0f);
-  return rgb;
-}
-
-cv::Mat read_hint(const fs::path& path) {
-  (void)kExrEnabled;
-  cv::Mat img = to_unit_float(read_any(path, cv::IMREAD_UNCHANGED | cv::IMREAD_ANYDEPTH));
-  if (img.channels() > 1) cv::extractChannel(img, img, 0);
-  return img;
 }
 
 namespace {
@@ -154,15 +94,23 @@ ExrDataType parse_exr_data_type(const std::string& name) {
 
 const char* exr_data_type_name(ExrDataType type) { return type == ExrDataType::half ? "half" : "float"; }
 
-void write_exr(const fs::path& path, const cv::Mat& image, ExrCompression compression, ExrDataType type) {
+void write_exr(const fs::path& path, const cv::Mat& image, ExrCompression compression, ExrDataType type,
+               const ExrAttributes& attributes) {
   const bool as_float = type == ExrDataType::float32;
+  if (attributes.data_window &&
+      (attributes.data_window->width != image.cols || attributes.data_window->height != image.rows)) {
+    throw FrameError("cannot write '" + path.string() + "': its data window is " +
+                     std::to_string(attributes.data_window->width) + "x" +
+                     std::to_string(attributes.data_window->height) + ", the image " + std::to_string(image.cols) +
+                     "x" + std::to_string(image.rows));
+  }
   cv::Mat f = image;  // float16 images go to half-float files as they are
   if (f.depth() != CV_32F && !(f.depth() == CV_16F && !as_float)) image.convertTo(f, CV_32F);
   std::vector<std::uint8_t> bytes;
   try {
     bytes = compression == ExrCompression::pxr24 && !as_float
-                ? detail::encode_exr_half_pxr24(f)
-                : detail::encode_exr_openexr(f, static_cast<int>(compression), as_float);
+                ? detail::encode_exr_half_pxr24(f, attributes)
+                : detail::encode_exr_openexr(f, static_cast<int>(compression), as_float, attributes);
   } catch (const FrameError& e) {
     throw FrameError("cannot write '" + path.string() + "': " + e.what());
   }
@@ -202,49 +150,5 @@ void write_png16(const fs::path& path, const cv::Mat& gray) {
       detail::encode_png_gray16(u16.ptr<std::uint16_t>(), u16.cols, u16.rows, u16.step[0]);
   write_atomically(path, bytes.data(), bytes.size());
 }
-
-struct VideoReader::Impl {
-  cv::VideoCapture cap;
-};
-
-VideoReader::VideoReader(const fs::path& path) : impl_(std::make_unique<Impl>()), path_(path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw FrameError("video '" + path.string() + "' does not exist");
-  if (!impl_->cap.open(path.string(), cv::CAP_FFMPEG)) {
-    throw FrameError("cannot open video '" + path.string() + "': damaged file or a codec FFmpeg does not know");
-  }
-  frames_ = static_cast<int>(impl_->cap.get(cv::CAP_PROP_FRAME_COUNT));
-  fps_ = impl_->cap.get(cv::CAP_PROP_FPS);
-  width_ = static_cast<int>(impl_->cap.get(cv::CAP_PROP_FRAME_WIDTH));
-  height_ = static_cast<int>(impl_->cap.get(cv::CAP_PROP_FRAME_HEIGHT));
-  if (width_ <= 0 || height_ <= 0) {
-    throw FrameError("cannot read video '" + path.string() + "': no video stream (damaged file or not a video)");
-  }
-}
-
-VideoReader::~VideoReader() = default;
-
-cv::Mat VideoReader::next() {
-  cv::Mat frame, rgb;
-  if (!impl_->cap.read(frame) || frame.empty()) return {};
-  cv::cvtColor(frame, rgb, cv::COLOR_BGR2RGB);
-  return rgb;
-}
-
-cv::Mat VideoReader::next_hint() {
-  cv::Mat frame, red, out;
-  if (!impl_->cap.read(frame) || frame.empty()) return {};
-  cv::extractChannel(frame, red, 2);
-  red.convertTo(out, CV_32F, 1.0 / 255.0);
-  return out;
-}
-
-void VideoReader::skip(int n) {
-  for (int i = 0; i < n; ++i) {
-    if (!impl_->cap.grab()) break;
-  }
-}
-
-bool VideoReader::seek(int index) { return impl_->cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(index)); }
 
 }  // namespace corridorkey

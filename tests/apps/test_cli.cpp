@@ -161,7 +161,11 @@ TEST(Cli, OrganisesAndReportsClips) {
   EXPECT_EQ(r.code, 1) << "some clips are not ready";
   EXPECT_TRUE(fs::exists(dir / "clips" / "loose" / "Input" / "f1.png")) << "loose images move into Input/";
   EXPECT_TRUE(fs::is_directory(dir / "clips" / "loose" / "AlphaHint"));
-  EXPECT_NE(r.out.find(R"("clip":"ready","event":"clip","frames":1,"height":200)"), std::string::npos) << r.out;
+  EXPECT_NE(
+      r.out.find(
+          R"("clip":"ready","colorspace":"sRGB","event":"clip","float":false,"format":"png","frames":1,"height":200)"),
+      std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("frame count mismatch: Input has 2, AlphaHint has 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("'Input' folder is empty"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("no alpha hint: run --action generate_alphas"), std::string::npos) << r.out;

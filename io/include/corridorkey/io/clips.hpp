@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "corridorkey/io/frame_io.hpp"
+
 namespace corridorkey {
 
 struct ClipAsset {
@@ -17,7 +19,8 @@ struct ClipAsset {
   std::vector<std::filesystem::path> frames;  ///< sequence frames, natural order
   int frame_count = 0;
   double fps = 0;             ///< videos only
-  int width = 0, height = 0;  ///< of the first frame, 0 when unknown
+  int width = 0, height = 0;  ///< of the first frame (its display window), 0 when unknown
+  PlateInfo info;             ///< the first frame's format, bit depth and colour tags (or the video's)
 };
 
 struct Clip {
