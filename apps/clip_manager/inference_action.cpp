@@ -125,9 +125,10 @@ void read_frames(const ck::Clip& clip, const std::vector<int>& indices, const Op
 }
 
 // The EXR header of a frame's outputs: the plate's windows, pixel aspect and timecode, and the
-// chromaticities of Processed's colour (--output-colorspace, linear Rec.709 after an
-// --input-colorspace conversion, else the plate's own).
-ck::ExrAttributes exr_attributes(const ck::PlateInfo& info, const Options& o) {
+// chromaticities of the output's colour: Processed's --output-colorspace; else linear Rec.709's after
+// an --input-colorspace conversion (FG is the network's sRGB colour of Rec.709 primaries); else the
+// plate's own.
+ck::ExrAttributes exr_attributes(const ck::PlateInfo& info, const Options& o, bool processed) {
   ck::ExrAttributes a;
   if (info.windowed() || info.display.x != 0 || info.display.y != 0) {
     a.data_window = info.data;
@@ -135,7 +136,7 @@ ck::ExrAttributes exr_attributes(const ck::PlateInfo& info, const Options& o) {
   }
   a.pixel_aspect = info.pixel_aspect;
   a.timecode = info.timecode;
-  if (!o.output_space.empty())
+  if (processed && !o.output_space.empty())
     a.chromaticities = o.output_chromaticities;
   else if (o.input_color.mode == ck::InputColor::Mode::convert)
     a.chromaticities = o.rec709_chromaticities;
@@ -169,9 +170,9 @@ void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceS
   const Options& o = *out.options;
   which.half = which.half && o.to_output.is_noop();  // a conversion works on float32
   const ck::FrameResult r = ck::Engine::postprocess(job.alpha, job.fg, job.width, job.height, settings).to_host(which);
-  const ck::ExrAttributes attributes = exr_attributes(job.info, o);
-  const auto exr = [&](const fs::path& dir, const cv::Mat& image) {
-    ck::write_exr(dir / (job.stem + ".exr"), in_data_window(image, job.info), out.exr, out.exr_type, attributes);
+  const auto exr = [&](const fs::path& dir, const cv::Mat& image, bool processed = false) {
+    ck::write_exr(dir / (job.stem + ".exr"), in_data_window(image, job.info), out.exr, out.exr_type,
+                  exr_attributes(job.info, o, processed));
   };
   if (out.which.fg) exr(out.fg, ck::tensor_mat(r.fg));
   if (out.which.matte) exr(out.matte, ck::tensor_mat(r.alpha));
@@ -181,7 +182,7 @@ void write_outputs(const WriteJob& job, const Outputs& out, const ck::InferenceS
       processed = processed.clone();  // the host buffer may be reused for the next frame
       o.to_output.apply_premultiplied(processed);
     }
-    exr(out.processed, processed);
+    exr(out.processed, processed, true);
   }
   if (out.which.comp) ck::write_png8(out.comp / (job.stem + ".png"), ck::tensor_mat(r.comp));
 }

@@ -64,17 +64,23 @@ std::array<float, 2> xy_of_rec709(const std::array<float, 3>& rgb) {
   return {xyz[0] / sum, xyz[1] / sum};
 }
 
+// Runs `row(y)` for every row of an image, in bands on the engine's threads.
+template <class F>
+void each_row(int rows, F&& row) {
+  at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t y = begin; y < end; ++y) row(static_cast<int>(y));
+  });
+}
+
 }  // namespace
 
 void ColorConversion::apply(cv::Mat& rgb) const {
   if (!processor_) return;
   if (rgb.type() != CV_32FC3) throw FrameError("a colour conversion needs a float RGB image");
   const OCIO::CPUProcessor& cpu = cpu_of(processor_);
-  at::parallel_for(0, rgb.rows, 16, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t y = begin; y < end; ++y) {
-      OCIO::PackedImageDesc row(rgb.ptr<float>(static_cast<int>(y)), rgb.cols, 1, 3);
-      cpu.apply(row);
-    }
+  each_row(rgb.rows, [&](int y) {
+    OCIO::PackedImageDesc row(rgb.ptr<float>(y), rgb.cols, 1, 3);
+    cpu.apply(row);
   });
 }
 
@@ -82,23 +88,19 @@ void ColorConversion::apply_premultiplied(cv::Mat& rgba) const {
   if (!processor_) return;
   if (rgba.type() != CV_32FC4) throw FrameError("a colour conversion of premultiplied pixels needs float RGBA");
   const OCIO::CPUProcessor& cpu = cpu_of(processor_);
-  at::parallel_for(0, rgba.rows, 16, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t y = begin; y < end; ++y) {
-      float* p = rgba.ptr<float>(static_cast<int>(y));
-      for (int x = 0; x < rgba.cols; ++x) {
-        float* px = p + 4 * x;
-        const float a = px[3];
-        if (a > 0.0f)
-          for (int c = 0; c < 3; ++c) px[c] /= a;
-      }
-      OCIO::PackedImageDesc row(p, rgba.cols, 1, 4);
-      cpu.apply(row);
-      for (int x = 0; x < rgba.cols; ++x) {
-        float* px = p + 4 * x;
-        const float a = px[3];
-        if (a > 0.0f)
-          for (int c = 0; c < 3; ++c) px[c] *= a;
-      }
+  each_row(rgba.rows, [&](int y) {
+    float* p = rgba.ptr<float>(y);
+    for (int x = 0; x < rgba.cols; ++x) {
+      const float a = p[4 * x + 3];
+      if (a > 0.0f)
+        for (int c = 0; c < 3; ++c) p[4 * x + c] /= a;
+    }
+    OCIO::PackedImageDesc row(p, rgba.cols, 1, 4);
+    cpu.apply(row);
+    for (int x = 0; x < rgba.cols; ++x) {
+      const float a = p[4 * x + 3];
+      if (a > 0.0f)
+        for (int c = 0; c < 3; ++c) p[4 * x + c] *= a;
     }
   });
 }
@@ -112,19 +114,17 @@ cv::Mat ColorConversion::converted(const cv::Mat& rgb) const {
   }
   if (rgb.channels() != 3 || (rgb.depth() != CV_8U && rgb.depth() != CV_16U))
     throw FrameError("a colour conversion needs an RGB image of 8 or 16-bit codes or floats");
+  // Integer codes through the processor for that input depth.
   const bool wide = rgb.depth() == CV_16U;
   const OCIO::CPUProcessor& cpu = cpu_of(wide ? from_u16_ : from_u8_);
+  const std::ptrdiff_t value = wide ? 2 : 1;
   cv::Mat out(rgb.size(), CV_32FC3);
-  const std::ptrdiff_t in_pixel = wide ? 6 : 3;
-  at::parallel_for(0, rgb.rows, 16, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t y = begin; y < end; ++y) {
-      const int row = static_cast<int>(y);
-      OCIO::PackedImageDesc src(const_cast<std::uint8_t*>(rgb.ptr(row)), rgb.cols, 1, 3,
-                                wide ? OCIO::BIT_DEPTH_UINT16 : OCIO::BIT_DEPTH_UINT8, in_pixel / 3, in_pixel,
-                                static_cast<std::ptrdiff_t>(rgb.step[0]));
-      OCIO::PackedImageDesc dst(out.ptr<float>(row), out.cols, 1, 3);
-      cpu.apply(src, dst);
-    }
+  each_row(rgb.rows, [&](int y) {
+    OCIO::PackedImageDesc src(const_cast<std::uint8_t*>(rgb.ptr(y)), rgb.cols, 1, 3,
+                              wide ? OCIO::BIT_DEPTH_UINT16 : OCIO::BIT_DEPTH_UINT8, value, 3 * value,
+                              static_cast<std::ptrdiff_t>(rgb.step[0]));
+    OCIO::PackedImageDesc dst(out.ptr<float>(y), out.cols, 1, 3);
+    cpu.apply(src, dst);
   });
   return out;
 }

@@ -90,6 +90,10 @@ TEST(Colour, ALogC3PlateKeysAsOcioconvertsLinearConversionDoes) {
     const fs::path out = fs::path("shot") / "Output" / folder / "f0.exr";
     EXPECT_LE(max_diff(dir / "a" / out, dir / "b" / out, channels), 1e-4) << folder;
   }
+  // After the conversion the outputs are of Rec.709 primaries, and say so.
+  Imf::InputFile fg_in((dir / "a" / "shot" / "Output" / "FG" / "f0.exr").c_str());
+  ASSERT_TRUE(Imf::hasChromaticities(fg_in.header()));
+  EXPECT_NEAR(Imf::chromaticities(fg_in.header()).red.x, 0.64f, 1e-4f);
   // The comparison can tell: the log plate keyed without its colour space gives another key.
   clip_with(dir / "c", "shot", dir / "logc.exr");
   ASSERT_EQ(run_cli(with(key_args(dir / "c"), {"--linear"})).code, 0);
@@ -130,9 +134,11 @@ TEST(Colour, OutputColorspaceConvertsProcessedAndSaysSoInItsChromaticities) {
   ASSERT_TRUE(Imf::hasChromaticities(in.header()));
   EXPECT_NEAR(Imf::chromaticities(in.header()).red.x, 0.713f, 1e-4f) << "AP1";
   EXPECT_NEAR(Imf::chromaticities(in.header()).white.x, 0.32168f, 1e-4f) << "ACES white";
-  // FG is the network's sRGB colour either way.
+  // FG is the network's sRGB colour either way, and says nothing of ACEScg.
   const fs::path fg = fs::path("shot") / "Output" / "FG" / "f0.exr";
   EXPECT_EQ(max_diff(dir / "a" / fg, dir / "b" / fg, 3), 0.0);
+  Imf::InputFile fg_in((dir / "b" / fg).c_str());
+  EXPECT_FALSE(Imf::hasChromaticities(fg_in.header())) << "a PNG plate has no primaries to pass on";
 }
 
 TEST(Colour, UnknownSpacesAndBrokenConfigsAreUsageErrors) {
