@@ -157,6 +157,18 @@ cv::Mat read_display_window(OpenImage& image, const fs::path& path, const std::v
   if (s.width <= 0 || s.height <= 0 || s.full_width <= 0 || s.full_height <= 0 || s.depth > 1) {
     throw FrameError("cannot read '" + path.string() + "': not a 2D image with pixels");
   }
+  // Windows come from the file's header: a damaged or hostile one must not allocate terabytes.
+  constexpr std::int64_t kMaxSide = 1 << 16, kMaxPixels = std::int64_t{1} << 28;
+  const auto too_big = [&](std::int64_t w, std::int64_t h) {
+    return w > kMaxSide || h > kMaxSide || w * h > kMaxPixels;
+  };
+  if (too_big(s.width, s.height) || too_big(s.full_width, s.full_height)) {
+    throw FrameError("cannot read '" + path.string() + "': its header says " + std::to_string(s.full_width) + "x" +
+                     std::to_string(s.full_height) + " (data window " + std::to_string(s.width) + "x" +
+                     std::to_string(s.height) +
+                     "), more than the 65536 pixels a side and 268 million pixels this engine reads: a damaged "
+                     "header?");
+  }
   const int n = static_cast<int>(channels.size());
   bool in_order = span == n;
   for (int c = 0; c < n && in_order; ++c) in_order = channels[static_cast<std::size_t>(c)] == first + c;

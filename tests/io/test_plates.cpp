@@ -331,6 +331,19 @@ TEST(Plates, ExrOutputsCarryWindowsAspectTimecodeAndChromaticities) {
   EXPECT_FALSE(fs::exists(dir / "bad.exr"));
 }
 
+TEST(Plates, AHeaderClaimingAGiganticWindowIsAnErrorNotAnAllocation) {
+  TempDir dir;
+  // A valid file whose display window is 200000 x 200000 (160 GB as float RGB) around 4 x 4 pixels.
+  write_windowed_exr(dir / "huge.exr", Imath::Box2i({0, 0}, {199999, 199999}), Imath::Box2i({0, 0}, {3, 3}));
+  try {
+    ck::read_plate(dir / "huge.exr");
+    FAIL() << "read a 200000 x 200000 display window";
+  } catch (const ck::FrameError& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.exr"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("200000x200000"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Plates, TruncatedOrCorruptDpxCineonAndExrAreErrorsNamingTheFile) {
   TempDir dir;
   write_oiio(dir / "good.dpx", 32, 16, 10, codes(32, 16, 10));
