@@ -238,3 +238,29 @@ TEST(Plates, ListShowsFormatDepthAndColourAndBrokenPlatesFailAlone) {
     EXPECT_NE(r.err.find("audio"), std::string::npos) << r.err;
   }
 }
+
+TEST(Plates, AVideoChunkSeeksToItsFramesAndWritesWhatTheFullRunWrites) {
+  if (std::system("command -v ffmpeg > /dev/null") != 0) GTEST_SKIP() << "ffmpeg not on PATH";
+  TempDir dir;
+  // 30 frames with keyframes every 10 and B-frames: frame 20 is reached by a seek, not by decoding.
+  for (const char* run : {"full", "chunk"}) {
+    const fs::path clip = dir / run / "shot";
+    fs::create_directories(clip);
+    const std::string src =
+        "ffmpeg -v error -y -f lavfi -i testsrc2=size=160x96:rate=25 -frames:v 30 -c:v libx264 "
+        "-g 10 -bf 2 -pix_fmt yuv420p ";
+    ASSERT_EQ(std::system((src + "'" + (clip / "Input.mp4").string() + "'").c_str()), 0);
+    ASSERT_EQ(std::system((src + "-vf hue=s=0 '" + (clip / "AlphaHint.mp4").string() + "'").c_str()), 0);
+  }
+  const std::vector<std::string> outputs = {"--outputs", "matte,processed"};
+  ASSERT_EQ(run_cli(with(key_args(dir / "full"), outputs)).code, 0);
+  const auto chunk = run_cli(with(key_args(dir / "chunk"), with(outputs, {"--frame-range", "20-24"})));
+  ASSERT_EQ(chunk.code, 0) << chunk.err;
+  for (int f = 20; f <= 24; ++f) {
+    for (const char* folder : {"Matte", "Processed"}) {
+      const fs::path out = fs::path("shot") / "Output" / folder / ("000" + std::to_string(f) + ".exr");
+      EXPECT_EQ(ck::test::read_bytes(dir / "chunk" / out), ck::test::read_bytes(dir / "full" / out)) << out;
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir / "chunk" / "shot" / "Output" / "Matte" / "00019.exr"));
+}
