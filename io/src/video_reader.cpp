@@ -1,6 +1,6 @@
 // Videos through FFmpeg's libraries: libavformat demuxes, libavcodec decodes (on its own threads),
-// one frame ahead on a thread of this reader. Planar YUV (the camera and editing formats) becomes
-// RGB in yuv_rgb.cpp, exactly, with the stream's matrix and range; other layouts (packed,
+// up to four frames ahead on a thread of this reader. Planar YUV (the camera and editing formats)
+// becomes RGB in yuv_rgb.cpp, exactly, with the stream's matrix and range; other layouts (packed,
 // semi-planar, RGB) go through libswscale. Output: 8 bits for 8-bit sources, 16 bits for deeper
 // ones. Frames come in presentation order, counted one by one; a seek finds the frame by its
 // timestamp in an index of the stream's packets.
@@ -105,8 +105,9 @@ struct VideoReader::Impl {
   bool drained = false;   // the demuxer is at its end; the decoder is being flushed
   bool finished = false;  // no frame is left
   // Decoding runs ahead on a thread of its own (FFmpeg's decoder leaves cores idle between frames;
-  // the conversion to RGB fills them): decoded frames wait in `ready` (at most kAhead).
-  static constexpr std::size_t kAhead = 2;
+  // the conversion to RGB fills them): decoded frames wait in `ready` (at most kAhead; four measured
+  // faster than two on 1080p H.264).
+  static constexpr std::size_t kAhead = 4;
   std::thread worker;
   std::mutex mutex;
   std::condition_variable changed;
