@@ -114,7 +114,7 @@ struct VideoReader::Impl {
   std::deque<AVFrame*> ready;
   bool stop = false, worker_done = false;
   std::string worker_error;
-  std::vector<std::int64_t> index;  // every frame's timestamp, in presentation order (built on the first seek)
+  std::vector<std::int64_t> index;  // every frame's timestamp, in presentation order (index_frames)
   std::vector<cv::Mat> pool;        // output frames, reused once their readers have let go of them
 
   // An output frame: a pooled one nobody else holds (no page faults on fresh memory), or a new one.
@@ -128,6 +128,20 @@ struct VideoReader::Impl {
   }
 
   ~Impl() { halt(); }
+
+  // Every frame's timestamp, from one pass over the file's packets (demuxed, not decoded), in
+  // presentation order: what seeks look frames up in, and the frame count where the container has
+  // none.
+  void index_frames(const fs::path& path) {
+    index.clear();
+    const Format scan = open_format(path);
+    std::unique_ptr<AVPacket, PacketFree> p{av_packet_alloc()};
+    while (av_read_frame(scan.get(), p.get()) >= 0) {
+      if (p->stream_index == stream && !(p->flags & AV_PKT_FLAG_DISCARD)) index.push_back(stamp(p->pts, p->dts));
+      av_packet_unref(p.get());
+    }
+    std::sort(index.begin(), index.end());
+  }
 
   // Starts the decoding thread (when it is not running and frames are left).
   void start(const fs::path& path) {
@@ -303,16 +317,9 @@ VideoReader::VideoReader(const fs::path& path) : impl_(std::make_unique<Impl>())
   }
   frames_ = static_cast<int>(stream->nb_frames);
   if (frames_ <= 0) {
-    // The container does not say (Matroska, some AVI): count the packets once.
-    const Format counter = open_format(path);
-    AVPacket* p = av_packet_alloc();
-    int n = 0;
-    while (av_read_frame(counter.get(), p) >= 0) {
-      if (p->stream_index == impl_->stream) ++n;
-      av_packet_unref(p);
-    }
-    av_packet_free(&p);
-    frames_ = n;
+    // The container does not say (Matroska, some AVI): its packets are indexed now, and counted.
+    impl_->index_frames(path);
+    frames_ = static_cast<int>(impl_->index.size());
   }
 }
 
@@ -354,16 +361,7 @@ bool VideoReader::seek(int index) {
   if (index == position_) return true;
   if (index < 0) return false;
   Impl& m = *impl_;
-  if (m.index.empty()) {
-    const Format scan = open_format(path_);
-    AVPacket* p = av_packet_alloc();
-    while (av_read_frame(scan.get(), p) >= 0) {
-      if (p->stream_index == m.stream && !(p->flags & AV_PKT_FLAG_DISCARD)) m.index.push_back(stamp(p->pts, p->dts));
-      av_packet_unref(p);
-    }
-    av_packet_free(&p);
-    std::sort(m.index.begin(), m.index.end());
-  }
+  if (m.index.empty()) m.index_frames(path_);
   if (index >= static_cast<int>(m.index.size())) return false;
   const std::int64_t target = m.index[static_cast<std::size_t>(index)];
   m.halt();  // the frames decoded ahead belong to the old position
